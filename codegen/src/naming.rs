@@ -1,0 +1,354 @@
+//! The names of the generated API: one per operation, one per distinct schema shape.
+//!
+//! typify names an inline schema after its position (operationId + property path) and reuses
+//! a name it has already handed out without comparing structure; that is how plain progenitor
+//! ends up decoding a `rate` element with the `start` element's struct. Here every schema is
+//! named by *what it is*: a rule matches a shape by its kind, where it is used and which
+//! properties it has or lacks. [`crate::normalise`] insists that every distinct shape matches
+//! exactly one rule and that no two distinct shapes share a name, so that class of bug fails
+//! generation instead of shipping.
+
+/// An operation's Rust method name, keyed by Cloudflare's operationId.
+pub struct OperationName {
+    /// Cloudflare's operationId, as in the spec.
+    pub operation_id: &'static str,
+    /// The method on the generated `Client`; also names progenitor's request builder type.
+    pub method: &'static str,
+}
+
+/// Every operation the generator accepts. An operationId not listed here is an error: a new
+/// upstream operation needs a deliberate name before it reaches users.
+pub const OPERATIONS: &[OperationName] = &[
+    op("aig-config-list-gateway-dynamic-routes", "list_routes"),
+    op("aig-config-post-gateway-dynamic-route", "create_route"),
+    op("aig-config-get-gateway-dynamic-route", "get_route"),
+    op("aig-config-update-gateway-dynamic-route", "update_route"),
+    op("aig-config-delete-gateway-dynamic-route", "delete_route"),
+    op(
+        "aig-config-list-gateway-dynamic-route-versions",
+        "list_versions",
+    ),
+    op(
+        "aig-config-post-gateway-dynamic-route-version",
+        "create_version",
+    ),
+    op(
+        "aig-config-get-gateway-dynamic-route-version",
+        "get_version",
+    ),
+    op(
+        "aig-config-list-gateway-dynamic-route-deployments",
+        "list_deployments",
+    ),
+    op(
+        "aig-config-post-gateway-dynamic-route-deployment",
+        "create_deployment",
+    ),
+];
+
+const fn op(operation_id: &'static str, method: &'static str) -> OperationName {
+    OperationName {
+        operation_id,
+        method,
+    }
+}
+
+/// Looks up the method name for an operationId.
+pub fn method_for(operation_id: &str) -> Option<&'static str> {
+    OPERATIONS
+        .iter()
+        .find(|o| o.operation_id == operation_id)
+        .map(|o| o.method)
+}
+
+/// Where a shape is used; some names only make sense in one role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// The whole body of a request.
+    RequestBody,
+    /// The whole body of a success (2xx) response.
+    SuccessBody,
+    /// The whole body of an error (4xx/5xx) response.
+    ErrorBody,
+    /// Anywhere inside another schema.
+    Nested,
+}
+
+/// What a rule recognises.
+pub enum Pattern {
+    /// An object whose property names include every `has` and none of `lacks`.
+    Object {
+        has: &'static [&'static str],
+        lacks: &'static [&'static str],
+    },
+    /// An object of exactly `success` and one payload property that refers to a named shape;
+    /// the rule's name may use `{payload}` for the payload's name.
+    Envelope,
+    /// A string enum with exactly these values, in any order.
+    StringEnum(&'static [&'static str]),
+    /// A `oneOf` whose variants are told apart by these `type` tags, in any order.
+    TaggedUnion(&'static [&'static str]),
+}
+
+/// One naming rule.
+pub struct Rule {
+    /// The Rust type name (`{payload}` stands for an envelope's payload type name).
+    pub name: &'static str,
+    /// The type's rustdoc.
+    pub doc: &'static str,
+    /// The shape must appear in at least one of these roles; empty means any role.
+    pub roles: &'static [Role],
+    /// The shape.
+    pub pattern: Pattern,
+}
+
+use Pattern::*;
+use Role::*;
+
+const ANY: &[Role] = &[];
+
+/// The rules, in no particular order: a shape must match exactly one.
+pub const RULES: &[Rule] = &[
+    // The route graph.
+    Rule {
+        name: "RouteElement",
+        doc: "One element of a route graph: where a request enters (`start`), a branch \
+              (`conditional`), a weighted split (`percentage`), a rate or budget limit (`rate`), \
+              a model call (`model`) or where it leaves (`end`).",
+        roles: ANY,
+        pattern: TaggedUnion(&["start", "conditional", "percentage", "rate", "model", "end"]),
+    },
+    Rule {
+        name: "ElementRef",
+        doc: "A link to another element of the same route graph, by its `id`.",
+        roles: ANY,
+        pattern: Object {
+            has: &["elementId"],
+            lacks: &[],
+        },
+    },
+    Rule {
+        name: "StartOutputs",
+        doc: "Where a `start` element sends every request.",
+        roles: ANY,
+        pattern: Object {
+            has: &["next"],
+            lacks: &[],
+        },
+    },
+    Rule {
+        name: "ConditionalOutputs",
+        doc: "Where a `conditional` element sends a request whose conditions hold (`true`) \
+              or do not (`false`).",
+        roles: ANY,
+        pattern: Object {
+            has: &["true", "false"],
+            lacks: &[],
+        },
+    },
+    Rule {
+        name: "FallbackOutputs",
+        doc: "Where a `rate` or `model` element sends a request that succeeds (`success`) \
+              or is limited or fails (`fallback`).",
+        roles: ANY,
+        pattern: Object {
+            has: &["success", "fallback"],
+            lacks: &[],
+        },
+    },
+    Rule {
+        name: "ConditionalProperties",
+        doc: "The settings of a `conditional` element.",
+        roles: ANY,
+        pattern: Object {
+            has: &["conditions"],
+            lacks: &[],
+        },
+    },
+    Rule {
+        name: "RateLimitProperties",
+        doc: "The settings of a `rate` element: a request-count or cost budget per window.",
+        roles: ANY,
+        pattern: Object {
+            has: &["limitType", "limit", "window"],
+            lacks: &[],
+        },
+    },
+    Rule {
+        name: "RateLimitType",
+        doc: "What a `rate` element limits: the number of requests or their cost.",
+        roles: ANY,
+        pattern: StringEnum(&["count", "cost"]),
+    },
+    Rule {
+        name: "ModelProperties",
+        doc: "The settings of a `model` element: which provider and model to call, and how.",
+        roles: ANY,
+        pattern: Object {
+            has: &["provider", "model"],
+            lacks: &[],
+        },
+    },
+    // Routes.
+    Rule {
+        name: "Route",
+        doc: "A dynamic route with its graph, its live deployment and its current version.",
+        roles: ANY,
+        pattern: Object {
+            has: &["id", "name", "elements", "deployment", "version"],
+            lacks: &["account_tag", "version_id"],
+        },
+    },
+    Rule {
+        name: "RouteWithAccountTag",
+        doc: "A dynamic route as listed or updated: a [`Route`] that also carries the \
+              owning account's tag.",
+        roles: ANY,
+        pattern: Object {
+            has: &[
+                "id",
+                "name",
+                "elements",
+                "deployment",
+                "version",
+                "account_tag",
+            ],
+            lacks: &["version_id"],
+        },
+    },
+    Rule {
+        name: "RouteWithoutDeployment",
+        doc: "A dynamic route and its graph, without deployment or version details: what \
+              deleting a route, creating a version or deploying one returns.",
+        roles: ANY,
+        pattern: Object {
+            has: &["id", "name", "elements"],
+            lacks: &["deployment", "version", "version_id"],
+        },
+    },
+    Rule {
+        name: "RoutePage",
+        doc: "One page of a gateway's dynamic routes.",
+        roles: ANY,
+        pattern: Object {
+            has: &["routes", "page", "per_page"],
+            lacks: &[],
+        },
+    },
+    // Versions and deployments.
+    Rule {
+        name: "Version",
+        doc: "One version of a route's graph, as listed or embedded in a [`Route`]; `data` \
+              holds the graph as Cloudflare stores it.",
+        roles: ANY,
+        pattern: Object {
+            has: &["version_id", "active", "data"],
+            lacks: &["elements"],
+        },
+    },
+    Rule {
+        name: "VersionDetail",
+        doc: "One version of a route with its graph decoded into elements.",
+        roles: ANY,
+        pattern: Object {
+            has: &["version_id", "active", "elements"],
+            lacks: &[],
+        },
+    },
+    Rule {
+        name: "VersionActive",
+        doc: "Whether a version is the one deployed (`\"true\"`) or not (`\"false\"`); the API \
+              sends it as a string.",
+        roles: ANY,
+        pattern: StringEnum(&["true", "false"]),
+    },
+    Rule {
+        name: "VersionPage",
+        doc: "One page of a route's versions.",
+        roles: ANY,
+        pattern: Object {
+            has: &["versions", "page", "per_page"],
+            lacks: &[],
+        },
+    },
+    Rule {
+        name: "Deployment",
+        doc: "A deployment: the moment a version of a route went live.",
+        roles: ANY,
+        pattern: Object {
+            has: &["deployment_id", "version_id"],
+            lacks: &[],
+        },
+    },
+    Rule {
+        name: "DeploymentPage",
+        doc: "One page of a route's deployments.",
+        roles: ANY,
+        pattern: Object {
+            has: &["deployments", "page", "per_page"],
+            lacks: &[],
+        },
+    },
+    // Request bodies.
+    Rule {
+        name: "NewRoute",
+        doc: "A route to create: its name and its graph.",
+        roles: &[RequestBody],
+        pattern: Object {
+            has: &["name", "elements"],
+            lacks: &["id"],
+        },
+    },
+    Rule {
+        name: "RouteUpdate",
+        doc: "A change to a route's name (a new graph is a new version, not an update).",
+        roles: &[RequestBody],
+        pattern: Object {
+            has: &["name"],
+            lacks: &["id", "elements"],
+        },
+    },
+    Rule {
+        name: "NewVersion",
+        doc: "A new version of a route's graph.",
+        roles: &[RequestBody],
+        pattern: Object {
+            has: &["elements"],
+            lacks: &["id", "name"],
+        },
+    },
+    Rule {
+        name: "NewDeployment",
+        doc: "A deployment to make: the version to put live.",
+        roles: &[RequestBody],
+        pattern: Object {
+            has: &["version_id"],
+            lacks: &["id", "deployment_id", "active"],
+        },
+    },
+    // Envelopes and errors.
+    Rule {
+        name: "{payload}Response",
+        doc: "A success response as sent: `success` and the payload.",
+        roles: &[SuccessBody],
+        pattern: Envelope,
+    },
+    Rule {
+        name: "ErrorBody",
+        doc: "The body of a failed request: Cloudflare's `errors` and `success: false`.",
+        roles: &[ErrorBody],
+        pattern: Object {
+            has: &["errors", "success"],
+            lacks: &[],
+        },
+    },
+    Rule {
+        name: "ErrorMessage",
+        doc: "One error reported by the API.",
+        roles: ANY,
+        pattern: Object {
+            has: &["message"],
+            lacks: &["errors"],
+        },
+    },
+];

@@ -1,0 +1,108 @@
+//! Step 4: progenitor turns the normalised document into Rust; prettyplease formats it; the
+//! header says where it came from.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use proc_macro2::TokenStream;
+use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use serde_json::Value;
+
+use crate::normalise::Normalised;
+use crate::{Error, GENERATED_MARKER, SPEC_PATH, check, parse, pointer};
+
+/// The progenitor settings the client is generated with.
+fn settings() -> GenerationSettings {
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        // The hand-written layer implements `ClientHooks` (it strips `api-version`); make its
+        // absence a compile error rather than a silent default.
+        .with_hooks(HooksMode::Expected)
+        .with_derive("PartialEq")
+        // Ordered maps: re-encoding a percentage split gives the same bytes every time.
+        .with_map_type("::std::collections::BTreeMap");
+    settings
+}
+
+/// Generates, formats and heads the client source.
+pub fn render_client(normalised: &Normalised) -> Result<String, Error> {
+    let tokens = generate_tokens(&normalised.document)?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+        Error::at(
+            "#",
+            format!("progenitor produced code that does not parse: {e}"),
+        )
+    })?;
+    let body = prettyplease::unparse(&file);
+    Ok(format!(
+        "{GENERATED_MARKER} from {SPEC_PATH}.\n\
+         // Do not edit by hand: change the spec or codegen/, then run `cargo xtask regenerate`.\n\n\
+         {body}"
+    ))
+}
+
+/// Runs progenitor; a panic inside it becomes an error naming the operation that caused it.
+fn generate_tokens(document: &Value) -> Result<TokenStream, Error> {
+    let spec = parse::typed(document)?;
+    match catch_unwind(AssertUnwindSafe(|| {
+        Generator::new(&settings()).generate_tokens(&spec)
+    })) {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(e)) => Err(Error::at(
+            culprit(document).unwrap_or_else(|| "#".to_string()),
+            format!("progenitor cannot generate this: {e}"),
+        )),
+        Err(panic) => Err(Error::at(
+            culprit(document).unwrap_or_else(|| "#".to_string()),
+            format!(
+                "progenitor cannot generate this operation (it panicked: {})",
+                panic_message(panic.as_ref())
+            ),
+        )),
+    }
+}
+
+/// Finds the first operation that progenitor cannot generate on its own, by generating each
+/// operation alone. Only runs after a failure, so its cost does not matter.
+fn culprit(document: &Value) -> Option<String> {
+    let paths = document.get("paths")?.as_object()?;
+    for (path, item) in paths {
+        for (method, operation) in check::operations(item) {
+            let mut alone = document.clone();
+            let mut single = serde_json::Map::new();
+            single.insert(method.to_string(), Value::Object(operation.clone()));
+            let mut only = serde_json::Map::new();
+            only.insert(path.clone(), Value::Object(single));
+            alone["paths"] = Value::Object(only);
+            let Ok(spec) = parse::typed(&alone) else {
+                continue;
+            };
+            let failed = catch_unwind(AssertUnwindSafe(|| {
+                Generator::new(&settings()).generate_tokens(&spec).is_err()
+            }))
+            .unwrap_or(true);
+            if failed {
+                let id = operation
+                    .get("x-cloudflare-operation-id")
+                    .and_then(Value::as_str)
+                    .unwrap_or("?");
+                return Some(format!(
+                    "{} (operation `{id}`)",
+                    pointer::push(&pointer::push("#/paths", path), method)
+                ));
+            }
+        }
+    }
+    None
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "no message".to_string()
+    }
+}

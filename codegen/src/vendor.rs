@@ -1,0 +1,1 @@
+//! Cutting our fragment out of Cloudflare's full OpenAPI document (placeholder).

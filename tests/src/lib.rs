@@ -1,0 +1,1 @@
+//! Regression tests live in `tests/`; this library is empty.
