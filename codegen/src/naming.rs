@@ -352,3 +352,163 @@ pub const RULES: &[Rule] = &[
         },
     },
 ];
+
+/// Field docs, for properties the spec leaves undescribed (a description in the spec wins).
+/// Looked up by `(type, property)` first, then by `("", property)` for fields that mean the
+/// same wherever they appear. A property with neither fails generation: every public field
+/// of the generated API is documented.
+pub const FIELD_DOCS: &[(&str, &str, &str)] = &[
+    // Routes.
+    ("", "id", "The route's id."),
+    ("", "name", "The route's name, unique within its gateway."),
+    ("", "gateway_id", "The AI Gateway the route belongs to."),
+    (
+        "",
+        "account_tag",
+        "The tag of the Cloudflare account that owns the route.",
+    ),
+    ("", "created_at", "When it was created."),
+    ("", "modified_at", "When the route was last changed."),
+    (
+        "",
+        "elements",
+        "The route graph: its elements, linked by their ids.",
+    ),
+    ("", "deployment", "The deployment that is live."),
+    ("", "version", "The version that is live."),
+    // Versions and deployments.
+    ("", "version_id", "The version's id."),
+    ("", "deployment_id", "The deployment's id."),
+    ("", "active", "Whether this version is the deployed one."),
+    (
+        "Version",
+        "data",
+        "The graph as Cloudflare stores it: the elements as a JSON string.",
+    ),
+    (
+        "VersionDetail",
+        "data",
+        "The graph as Cloudflare stores it: the elements as a JSON string.",
+    ),
+    (
+        "",
+        "is_valid",
+        "Whether Cloudflare found the graph valid, when it says.",
+    ),
+    // Pages and envelopes.
+    ("", "routes", "The routes on this page."),
+    ("", "versions", "The versions on this page."),
+    ("", "deployments", "The deployments on this page."),
+    ("", "page", "This page's number, from 1."),
+    ("", "per_page", "How many items a page holds."),
+    ("", "order_by", "The field the items are ordered by."),
+    ("", "order_by_direction", "`asc` or `desc`."),
+    ("", "success", "Whether the request succeeded."),
+    ("", "result", "The payload."),
+    ("", "data", "The page of results."),
+    ("", "route", "The route after the change."),
+    ("ErrorBody", "result", "Empty on errors (`{}`)."),
+    ("", "errors", "What went wrong; at least one entry."),
+    ("", "message", "What went wrong, in words."),
+    // Route elements.
+    (
+        "RouteElement",
+        "id",
+        "This element's id, unique within the graph; other elements link to it.",
+    ),
+    (
+        "RouteElement",
+        "outputs",
+        "Where the request goes next, by outcome.",
+    ),
+    ("RouteElement", "properties", "This element's settings."),
+    ("", "elementId", "The `id` of the element to go to."),
+    ("", "next", "The element every request goes to."),
+    ("", "true", "Where requests that match the conditions go."),
+    (
+        "",
+        "false",
+        "Where requests that do not match the conditions go.",
+    ),
+    (
+        "FallbackOutputs",
+        "success",
+        "Where the request goes when this element lets it through.",
+    ),
+    (
+        "",
+        "fallback",
+        "Where the request goes when it is limited or the model call fails.",
+    ),
+    (
+        "",
+        "conditions",
+        "A MongoDB-style filter over the request's `metadata`, `headers` and `body`, such as \
+         `{\"metadata.plan\": {\"$eq\": \"free\"}}`.",
+    ),
+    (
+        "",
+        "key",
+        "What the limit is counted per: a request field such as `metadata.user`.",
+    ),
+    (
+        "",
+        "limit",
+        "How many requests (`count`) or how much cost (`cost`) a window allows.",
+    ),
+    (
+        "",
+        "limitType",
+        "Whether the limit counts requests or their cost.",
+    ),
+    ("", "window", "The window the limit applies to, in seconds."),
+    (
+        "",
+        "provider",
+        "The AI provider to call, such as `openai` or `workers-ai`.",
+    ),
+    ("", "model", "The model to call, as the provider names it."),
+    (
+        "",
+        "retries",
+        "How many times to retry a failed call before falling back.",
+    ),
+    (
+        "",
+        "timeout",
+        "How long to wait for the model, in milliseconds.",
+    ),
+];
+
+/// The doc for a property of a named type.
+pub fn field_doc(type_name: &str, property: &str) -> Option<&'static str> {
+    let find = |owner: &str| {
+        FIELD_DOCS
+            .iter()
+            .find(|(t, p, _)| *t == owner && *p == property)
+            .map(|(_, _, doc)| *doc)
+    };
+    find(type_name).or_else(|| find(""))
+}
+
+/// Variant docs for the route element union, by `type` tag.
+pub const ELEMENT_DOCS: &[(&str, &str)] = &[
+    ("start", "Where every request enters the graph."),
+    (
+        "conditional",
+        "Sends a request one way or the other by whether it matches conditions.",
+    ),
+    (
+        "percentage",
+        "Splits requests between outputs by weight; outputs are labelled like `\"60%\"`.",
+    ),
+    (
+        "rate",
+        "Lets requests through until a request-count or cost budget per window is spent.",
+    ),
+    (
+        "model",
+        "Calls a model; on failure, after retries, falls back.",
+    ),
+    ("end", "Where a request leaves the graph."),
+];

@@ -53,6 +53,7 @@ pub fn normalise(document: Value) -> Result<Normalised, Error> {
     let mut schemas = Map::new();
     for (shape, (name, doc)) in shapes.shapes.iter().zip(&names) {
         let mut schema = shape.schema.clone();
+        document_fields(&mut schema, name, &shape.locations[0])?;
         if let Some(object) = schema.as_object_mut() {
             object.insert("description".to_string(), Value::String(doc.to_string()));
         }
@@ -66,6 +67,55 @@ pub fn normalise(document: Value) -> Result<Normalised, Error> {
     document["components"] = Value::Object(components);
     rename_refs(&mut document, &names);
     Ok(Normalised { document })
+}
+
+/// Gives every property of a named type (and every variant of a union) its rustdoc: the
+/// spec's own description if it has one, else the one in [`naming::FIELD_DOCS`]. A property
+/// that is a reference is wrapped as `allOf: [$ref]`, the one place a description can sit
+/// beside a reference in OpenAPI 3.0; typify reads that as the referenced type.
+fn document_fields(schema: &mut Value, type_name: &str, at: &str) -> Result<(), Error> {
+    if let Some(variants) = schema.get_mut("oneOf").and_then(Value::as_array_mut) {
+        for variant in variants {
+            let tag = variant
+                .pointer("/properties/type/enum/0")
+                .and_then(Value::as_str);
+            let doc = naming::ELEMENT_DOCS
+                .iter()
+                .find(|(t, _)| Some(*t) == tag)
+                .map(|(_, doc)| *doc);
+            if let (Some(doc), Some(object)) = (doc, variant.as_object_mut()) {
+                object
+                    .entry("description")
+                    .or_insert_with(|| Value::String(doc.to_string()));
+            }
+            document_fields(variant, type_name, at)?;
+        }
+        return Ok(());
+    }
+    let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+        return Ok(());
+    };
+    for (property, field) in properties.iter_mut() {
+        let Some(object) = field.as_object_mut() else {
+            continue;
+        };
+        if object.contains_key("description") || (property == "type" && object.contains_key("enum"))
+        {
+            continue;
+        }
+        let doc = naming::field_doc(type_name, property).ok_or_else(|| {
+            Error::at(
+                pointer::push(&pointer::push(at, "properties"), property),
+                format!("field `{property}` of `{type_name}` has no description; add one to FIELD_DOCS in codegen/src/naming.rs"),
+            )
+        })?;
+        if object.contains_key("$ref") {
+            *field = json!({ "allOf": [Value::Object(object.clone())], "description": doc });
+        } else {
+            object.insert("description".to_string(), Value::String(doc.to_string()));
+        }
+    }
+    Ok(())
 }
 
 /// Replaces every local `$ref` with (a copy of) its target, so shapes are compared by

@@ -11,8 +11,10 @@ pub mod types {
     ///Where a `conditional` element sends a request whose conditions hold (`true`) or do not (`false`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ConditionalOutputs {
+        ///Where requests that do not match the conditions go.
         #[serde(rename = "false")]
         pub false_: ElementRef,
+        ///Where requests that match the conditions go.
         #[serde(rename = "true")]
         pub true_: ElementRef,
     }
@@ -24,6 +26,7 @@ pub mod types {
     ///The settings of a `conditional` element.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ConditionalProperties {
+        ///A MongoDB-style filter over the request's `metadata`, `headers` and `body`, such as `{"metadata.plan": {"$eq": "free"}}`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub conditions: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -35,8 +38,11 @@ pub mod types {
     ///A deployment: the moment a version of a route went live.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Deployment {
+        ///When it was created.
         pub created_at: ::std::string::String,
+        ///The deployment's id.
         pub deployment_id: ::std::string::String,
+        ///The version's id.
         pub version_id: ::std::string::String,
     }
     impl Deployment {
@@ -47,10 +53,15 @@ pub mod types {
     ///One page of a route's deployments.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeploymentPage {
+        ///The deployments on this page.
         pub deployments: ::std::vec::Vec<Deployment>,
+        ///The field the items are ordered by.
         pub order_by: ::std::string::String,
+        ///`asc` or `desc`.
         pub order_by_direction: ::std::string::String,
+        ///This page's number, from 1.
         pub page: f64,
+        ///How many items a page holds.
         pub per_page: f64,
     }
     impl DeploymentPage {
@@ -61,7 +72,9 @@ pub mod types {
     ///A success response as sent: `success` and the payload.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeploymentPageResponse {
+        ///The page of results.
         pub data: DeploymentPage,
+        ///Whether the request succeeded.
         pub success: bool,
     }
     impl DeploymentPageResponse {
@@ -72,6 +85,7 @@ pub mod types {
     ///A link to another element of the same route graph, by its `id`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ElementRef {
+        ///The `id` of the element to go to.
         #[serde(rename = "elementId")]
         pub element_id: ::std::string::String,
     }
@@ -83,8 +97,11 @@ pub mod types {
     ///The body of a failed request: Cloudflare's `errors` and `success: false`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorBody {
+        ///What went wrong; at least one entry.
         pub errors: ::std::vec::Vec<ErrorMessage>,
+        ///Empty on errors (`{}`).
         pub result: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Whether the request succeeded.
         pub success: bool,
     }
     impl ErrorBody {
@@ -95,6 +112,7 @@ pub mod types {
     ///One error reported by the API.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorMessage {
+        ///What went wrong, in words.
         pub message: ::std::string::String,
     }
     impl ErrorMessage {
@@ -105,7 +123,9 @@ pub mod types {
     ///Where a `rate` or `model` element sends a request that succeeds (`success`) or is limited or fails (`fallback`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FallbackOutputs {
+        ///Where the request goes when it is limited or the model call fails.
         pub fallback: ElementRef,
+        ///Where the request goes when this element lets it through.
         pub success: ElementRef,
     }
     impl FallbackOutputs {
@@ -116,9 +136,13 @@ pub mod types {
     ///The settings of a `model` element: which provider and model to call, and how.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelProperties {
+        ///The model to call, as the provider names it.
         pub model: ::std::string::String,
+        ///The AI provider to call, such as `openai` or `workers-ai`.
         pub provider: ::std::string::String,
+        ///How many times to retry a failed call before falling back.
         pub retries: f64,
+        ///How long to wait for the model, in milliseconds.
         pub timeout: f64,
     }
     impl ModelProperties {
@@ -129,6 +153,7 @@ pub mod types {
     ///A deployment to make: the version to put live.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct NewDeployment {
+        ///The version's id.
         pub version_id: ::std::string::String,
     }
     impl NewDeployment {
@@ -139,7 +164,9 @@ pub mod types {
     ///A route to create: its name and its graph.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct NewRoute {
+        ///The route graph: its elements, linked by their ids.
         pub elements: ::std::vec::Vec<RouteElement>,
+        ///The route's name, unique within its gateway.
         pub name: ::std::string::String,
     }
     impl NewRoute {
@@ -150,6 +177,7 @@ pub mod types {
     ///A new version of a route's graph.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct NewVersion {
+        ///The route graph: its elements, linked by their ids.
         pub elements: ::std::vec::Vec<RouteElement>,
     }
     impl NewVersion {
@@ -160,10 +188,14 @@ pub mod types {
     ///The settings of a `rate` element: a request-count or cost budget per window.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RateLimitProperties {
+        ///What the limit is counted per: a request field such as `metadata.user`.
         pub key: ::std::string::String,
+        ///How many requests (`count`) or how much cost (`cost`) a window allows.
         pub limit: f64,
+        ///Whether the limit counts requests or their cost.
         #[serde(rename = "limitType")]
         pub limit_type: RateLimitType,
+        ///The window the limit applies to, in seconds.
         pub window: f64,
     }
     impl RateLimitProperties {
@@ -229,13 +261,21 @@ pub mod types {
     ///A dynamic route with its graph, its live deployment and its current version.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Route {
+        ///When it was created.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///The deployment that is live.
         pub deployment: Deployment,
+        ///The route graph: its elements, linked by their ids.
         pub elements: ::std::vec::Vec<RouteElement>,
+        ///The AI Gateway the route belongs to.
         pub gateway_id: ::std::string::String,
+        ///The route's id.
         pub id: ::std::string::String,
+        ///When the route was last changed.
         pub modified_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///The route's name, unique within its gateway.
         pub name: ::std::string::String,
+        ///The version that is live.
         pub version: Version,
     }
     impl Route {
@@ -247,44 +287,73 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(tag = "type")]
     pub enum RouteElement {
+        ///Where every request enters the graph.
         #[serde(rename = "start")]
-        Start { id: ::std::string::String, outputs: StartOutputs },
+        Start {
+            ///This element's id, unique within the graph; other elements link to it.
+            id: ::std::string::String,
+            ///Where the request goes next, by outcome.
+            outputs: StartOutputs,
+        },
+        ///Sends a request one way or the other by whether it matches conditions.
         #[serde(rename = "conditional")]
         Conditional {
+            ///This element's id, unique within the graph; other elements link to it.
             id: ::std::string::String,
+            ///Where the request goes next, by outcome.
             outputs: ConditionalOutputs,
+            ///This element's settings.
             properties: ConditionalProperties,
         },
+        ///Splits requests between outputs by weight; outputs are labelled like `"60%"`.
         #[serde(rename = "percentage")]
         Percentage {
+            ///This element's id, unique within the graph; other elements link to it.
             id: ::std::string::String,
+            ///Where the request goes next, by outcome.
             outputs: ::std::collections::BTreeMap<::std::string::String, ElementRef>,
         },
+        ///Lets requests through until a request-count or cost budget per window is spent.
         #[serde(rename = "rate")]
         Rate {
+            ///This element's id, unique within the graph; other elements link to it.
             id: ::std::string::String,
+            ///Where the request goes next, by outcome.
             outputs: FallbackOutputs,
+            ///This element's settings.
             properties: RateLimitProperties,
         },
+        ///Calls a model; on failure, after retries, falls back.
         #[serde(rename = "model")]
         Model {
+            ///This element's id, unique within the graph; other elements link to it.
             id: ::std::string::String,
+            ///Where the request goes next, by outcome.
             outputs: FallbackOutputs,
+            ///This element's settings.
             properties: ModelProperties,
         },
+        ///Where a request leaves the graph.
         #[serde(rename = "end")]
         End {
+            ///This element's id, unique within the graph; other elements link to it.
             id: ::std::string::String,
+            ///Where the request goes next, by outcome.
             outputs: ::std::collections::BTreeMap<::std::string::String, ElementRef>,
         },
     }
     ///One page of a gateway's dynamic routes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RoutePage {
+        ///The field the items are ordered by.
         pub order_by: ::std::string::String,
+        ///`asc` or `desc`.
         pub order_by_direction: ::std::string::String,
+        ///This page's number, from 1.
         pub page: f64,
+        ///How many items a page holds.
         pub per_page: f64,
+        ///The routes on this page.
         pub routes: ::std::vec::Vec<RouteWithAccountTag>,
     }
     impl RoutePage {
@@ -295,7 +364,9 @@ pub mod types {
     ///A success response as sent: `success` and the payload.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RoutePageResponse {
+        ///The page of results.
         pub data: RoutePage,
+        ///Whether the request succeeded.
         pub success: bool,
     }
     impl RoutePageResponse {
@@ -306,7 +377,9 @@ pub mod types {
     ///A success response as sent: `success` and the payload.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RouteResponse {
+        ///The payload.
         pub result: Route,
+        ///Whether the request succeeded.
         pub success: bool,
     }
     impl RouteResponse {
@@ -317,6 +390,7 @@ pub mod types {
     ///A change to a route's name (a new graph is a new version, not an update).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RouteUpdate {
+        ///The route's name, unique within its gateway.
         pub name: ::std::string::String,
     }
     impl RouteUpdate {
@@ -327,14 +401,23 @@ pub mod types {
     ///A dynamic route as listed or updated: a [`Route`] that also carries the owning account's tag.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RouteWithAccountTag {
+        ///The tag of the Cloudflare account that owns the route.
         pub account_tag: ::std::string::String,
+        ///When it was created.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///The deployment that is live.
         pub deployment: Deployment,
+        ///The route graph: its elements, linked by their ids.
         pub elements: ::std::vec::Vec<RouteElement>,
+        ///The AI Gateway the route belongs to.
         pub gateway_id: ::std::string::String,
+        ///The route's id.
         pub id: ::std::string::String,
+        ///When the route was last changed.
         pub modified_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///The route's name, unique within its gateway.
         pub name: ::std::string::String,
+        ///The version that is live.
         pub version: Version,
     }
     impl RouteWithAccountTag {
@@ -345,7 +428,9 @@ pub mod types {
     ///A success response as sent: `success` and the payload.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RouteWithAccountTagResponse {
+        ///The route after the change.
         pub route: RouteWithAccountTag,
+        ///Whether the request succeeded.
         pub success: bool,
     }
     impl RouteWithAccountTagResponse {
@@ -356,11 +441,17 @@ pub mod types {
     ///A dynamic route and its graph, without deployment or version details: what deleting a route, creating a version or deploying one returns.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RouteWithoutDeployment {
+        ///When it was created.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///The route graph: its elements, linked by their ids.
         pub elements: ::std::vec::Vec<RouteElement>,
+        ///The AI Gateway the route belongs to.
         pub gateway_id: ::std::string::String,
+        ///The route's id.
         pub id: ::std::string::String,
+        ///When the route was last changed.
         pub modified_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///The route's name, unique within its gateway.
         pub name: ::std::string::String,
     }
     impl RouteWithoutDeployment {
@@ -371,7 +462,9 @@ pub mod types {
     ///A success response as sent: `success` and the payload.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RouteWithoutDeploymentResponse {
+        ///The payload.
         pub result: RouteWithoutDeployment,
+        ///Whether the request succeeded.
         pub success: bool,
     }
     impl RouteWithoutDeploymentResponse {
@@ -382,6 +475,7 @@ pub mod types {
     ///Where a `start` element sends every request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StartOutputs {
+        ///The element every request goes to.
         pub next: ElementRef,
     }
     impl StartOutputs {
@@ -392,11 +486,16 @@ pub mod types {
     ///One version of a route's graph, as listed or embedded in a [`Route`]; `data` holds the graph as Cloudflare stores it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Version {
+        ///Whether this version is the deployed one.
         pub active: VersionActive,
+        ///When it was created.
         pub created_at: ::std::string::String,
+        ///The graph as Cloudflare stores it: the elements as a JSON string.
         pub data: ::std::string::String,
+        ///Whether Cloudflare found the graph valid, when it says.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_valid: ::std::option::Option<bool>,
+        ///The version's id.
         pub version_id: ::std::string::String,
     }
     impl Version {
@@ -462,14 +561,23 @@ pub mod types {
     ///One version of a route with its graph decoded into elements.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct VersionDetail {
+        ///Whether this version is the deployed one.
         pub active: VersionActive,
+        ///When it was created.
         pub created_at: ::std::string::String,
+        ///The graph as Cloudflare stores it: the elements as a JSON string.
         pub data: ::std::string::String,
+        ///The route graph: its elements, linked by their ids.
         pub elements: ::std::vec::Vec<RouteElement>,
+        ///The AI Gateway the route belongs to.
         pub gateway_id: ::std::string::String,
+        ///The route's id.
         pub id: ::std::string::String,
+        ///When the route was last changed.
         pub modified_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///The route's name, unique within its gateway.
         pub name: ::std::string::String,
+        ///The version's id.
         pub version_id: ::std::string::String,
     }
     impl VersionDetail {
@@ -480,7 +588,9 @@ pub mod types {
     ///A success response as sent: `success` and the payload.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct VersionDetailResponse {
+        ///The payload.
         pub result: VersionDetail,
+        ///Whether the request succeeded.
         pub success: bool,
     }
     impl VersionDetailResponse {
@@ -491,10 +601,15 @@ pub mod types {
     ///One page of a route's versions.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct VersionPage {
+        ///The field the items are ordered by.
         pub order_by: ::std::string::String,
+        ///`asc` or `desc`.
         pub order_by_direction: ::std::string::String,
+        ///This page's number, from 1.
         pub page: f64,
+        ///How many items a page holds.
         pub per_page: f64,
+        ///The versions on this page.
         pub versions: ::std::vec::Vec<Version>,
     }
     impl VersionPage {
@@ -505,7 +620,9 @@ pub mod types {
     ///A success response as sent: `success` and the payload.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct VersionPageResponse {
+        ///The page of results.
         pub data: VersionPage,
+        ///Whether the request succeeded.
         pub success: bool,
     }
     impl VersionPageResponse {

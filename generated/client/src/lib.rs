@@ -34,7 +34,8 @@
 
 mod hooks;
 
-#[allow(missing_docs, clippy::all, clippy::pedantic)]
+#[allow(missing_docs)] // progenitor and typify emit builder setters without docs
+#[allow(clippy::all, clippy::pedantic)]
 #[rustfmt::skip]
 mod generated;
 
