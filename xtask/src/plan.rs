@@ -44,8 +44,8 @@ pub struct Plan {
 pub fn plan(root: &Path) -> Result<Plan, String> {
     let spec_bytes = files::read(root, codegen::SPEC_PATH)?
         .ok_or_else(|| format!("{}: the spec file does not exist", codegen::SPEC_PATH))?;
-    let generated =
-        codegen::generate(&spec_bytes).map_err(|e| format!("{}: {e}", codegen::SPEC_PATH))?;
+    let generated = quietly(|| codegen::generate(&spec_bytes))
+        .map_err(|e| format!("{}: {e}", codegen::SPEC_PATH))?;
     let mut changes = Vec::with_capacity(generated.len());
     for file in generated {
         let current = files::read(root, &file.path)?
@@ -117,4 +117,29 @@ impl Plan {
         ));
         report
     }
+}
+
+/// Runs `f` with panic messages from this thread switched off. codegen turns a panic inside
+/// progenitor into an error naming the operation; without this, the default hook would also
+/// print its own message above our one clear line. The flag is per thread so that panics
+/// elsewhere (another test, say) still print.
+fn quietly<T>(f: impl FnOnce() -> T) -> T {
+    use std::cell::Cell;
+    use std::sync::Once;
+    thread_local! {
+        static QUIET: Cell<bool> = const { Cell::new(false) };
+    }
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|quiet| quiet.set(true));
+    let result = f();
+    QUIET.with(|quiet| quiet.set(false));
+    result
 }
