@@ -32,6 +32,7 @@
 //! # }
 //! ```
 
+pub mod graph;
 mod hooks;
 
 #[allow(missing_docs)] // progenitor and typify emit builder setters without docs
