@@ -1,12 +1,466 @@
-//! Validation of a route graph (placeholder while in progress).
+//! Checks a route graph before it is sent, reporting every problem at once.
+//!
+//! The API rejects a bad graph with error code `7001` and one terse message; this module finds
+//! the same faults locally, all of them, each tied to the element at fault.
+//!
+//! | Rule | What it requires | Source |
+//! |------|------------------|--------|
+//! | [`Rule::OneStart`] | exactly one `start` element | graph shape: requests enter at the start |
+//! | [`Rule::UniqueIds`] | ids unique and non-empty | graph shape: `elementId` links must be unambiguous |
+//! | [`Rule::DanglingReference`] | every `elementId` names an element | graph shape |
+//! | [`Rule::Unreachable`] | every element reachable from `start` | graph shape |
+//! | [`Rule::NoEnd`] | an `end` reachable from every reachable element | graph shape: requests must leave |
+//! | [`Rule::Cycle`] | no cycles | graph shape: a request must not loop |
+//! | [`Rule::ConditionalBranches`] | `conditional` has `true` and `false` targets | API schema |
+//! | [`Rule::PercentageOutputs`] | labels like `"60%"`, at most 5, total 100, no `else` | Cloudflare's live behaviour |
+//! | [`Rule::RateLimit`] | `limit > 0`, `window > 0`, a `key`; `limitType` count or cost | API schema |
+//! | [`Rule::ModelCall`] | `provider`, `model`; whole `retries >= 0`, `timeout > 0` | API schema |
+//! | [`Rule::EndOutputs`] | `end` carries `outputs`, possibly `{}` | Cloudflare's live behaviour |
+//!
+//! The element rules follow the API's behaviour as recorded in `spec/PROVENANCE.md` and
+//! Cloudflare's documented live behaviour: a percentage element's outputs are keyed by labels
+//! such as `"60%"`, must total 100%, allow no `else`, and at most 5; an end element must carry
+//! outputs (an empty `{}` is accepted). The graph-shape rules are what a route must be for a
+//! request to flow from its start to an end.
+//!
+//! To keep one fault from showing up under several rules, the checks avoid cascades: a missing
+//! target counts only as [`Rule::DanglingReference`] (or [`Rule::ConditionalBranches`] when a
+//! conditional's target is empty), an element with a dangling output is not also said to reach
+//! no end, reachability is skipped when there is no start, an element whose id is duplicate
+//! or empty is not also called unreachable, and a percentage with no outputs is reported
+//! once, under [`Rule::NoEnd`].
+
+use std::collections::HashMap;
+use std::fmt;
+
+use super::element::ElementKind;
 use crate::types::RouteElement;
-/// A validation rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rule {}
-/// One problem.
+
+/// Most outputs a `percentage` element may have.
+const MAX_PERCENTAGE_OUTPUTS: usize = 5;
+
+/// A rule a route graph must follow; see the [module docs](self) for the full table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rule {
+    /// Exactly one `start` element (graph shape: every request enters there).
+    OneStart,
+    /// Element ids are unique and non-empty (graph shape: links go by id).
+    UniqueIds,
+    /// Every output's `elementId` names an element of the graph (graph shape).
+    DanglingReference,
+    /// Every element is reachable from `start` by following outputs (graph shape).
+    Unreachable,
+    /// From every reachable element some `end` is reachable (graph shape: requests must leave).
+    NoEnd,
+    /// The graph has no cycles (graph shape: a request must not loop forever).
+    Cycle,
+    /// A `conditional` has non-empty `true` and `false` targets (API schema; the type
+    /// already requires both to be present).
+    ConditionalBranches,
+    /// A `percentage` has at most 5 outputs labelled like `"60%"` (a whole 0-100), totalling
+    /// 100, and no `else` (Cloudflare's live behaviour).
+    PercentageOutputs,
+    /// A `rate` has `limit > 0`, `window > 0` and a non-empty `key` (API schema); its
+    /// `limitType` is `count` or `cost`, which the typed [`crate::types::RateLimitType`]
+    /// enforces when decoding, so it needs no check here.
+    RateLimit,
+    /// A `model` has a non-empty `provider` and `model`, and whole numbers `retries >= 0` and
+    /// `timeout > 0` (API schema).
+    ModelCall,
+    /// An `end` carries `outputs`, possibly empty (Cloudflare's live behaviour: `{}` is
+    /// accepted). The generated type makes `outputs` a required map, so a decoded `end`
+    /// always satisfies it and no runtime check is made.
+    EndOutputs,
+}
+
+/// One way a graph breaks a [`Rule`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Problem {}
-/// Validates.
-pub fn validate(_elements: &[RouteElement]) -> Result<(), Vec<Problem>> {
-    Ok(())
+pub struct Problem {
+    /// The element at fault, or `None` for a problem with the whole graph.
+    pub element_id: Option<String>,
+    /// The rule broken.
+    pub rule: Rule,
+    /// What is wrong, for people.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.element_id {
+            Some(id) => write!(f, "element `{id}`: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for Problem {}
+
+/// Checks `elements` against every [`Rule`], returning all problems found.
+///
+/// Problems come in a stable order: whole-graph problems first, then by the position of the
+/// element at fault, then in [`Rule`] order.
+pub fn validate(elements: &[RouteElement]) -> Result<(), Vec<Problem>> {
+    let mut found = Found::default();
+    let graph = Graph::new(elements);
+
+    check_ids(elements, &mut found);
+    check_starts(elements, &mut found);
+    for (index, element) in elements.iter().enumerate() {
+        check_references(index, element, &graph, &mut found);
+        check_properties(index, element, &mut found);
+    }
+    check_shape(elements, &graph, &mut found);
+    check_cycles(elements, &graph, &mut found);
+
+    found.finish()
+}
+
+/// Problems gathered so far, each with the position it sorts by.
+#[derive(Default)]
+struct Found(Vec<(Option<usize>, Problem)>);
+
+impl Found {
+    fn whole(&mut self, rule: Rule, message: String) {
+        self.push(None, None, rule, message);
+    }
+
+    fn at(&mut self, index: usize, element: &RouteElement, rule: Rule, message: String) {
+        self.push(Some(index), Some(element.id().to_owned()), rule, message);
+    }
+
+    fn push(&mut self, index: Option<usize>, id: Option<String>, rule: Rule, message: String) {
+        let problem = Problem {
+            element_id: id,
+            rule,
+            message,
+        };
+        self.0.push((index, problem));
+    }
+
+    fn finish(mut self) -> Result<(), Vec<Problem>> {
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        // Stable, so problems of one element and rule keep the order they were found in.
+        self.0
+            .sort_by_key(|(index, problem)| (*index, problem.rule as u8));
+        Err(self.0.into_iter().map(|(_, problem)| problem).collect())
+    }
+}
+
+/// The elements as indices: each id's first holder, and each element's resolved edges.
+struct Graph {
+    /// Targets of each element's outputs that resolve, in output order.
+    edges: Vec<Vec<usize>>,
+    /// Whether an element has an output that resolves to nothing.
+    dangles: Vec<bool>,
+    by_id: HashMap<String, usize>,
+}
+
+impl Graph {
+    fn new(elements: &[RouteElement]) -> Self {
+        let mut by_id = HashMap::new();
+        for (index, element) in elements.iter().enumerate() {
+            // Empty ids never resolve, so an empty `elementId` is always dangling.
+            if !element.id().is_empty() {
+                by_id.entry(element.id().to_owned()).or_insert(index);
+            }
+        }
+        let mut edges = Vec::with_capacity(elements.len());
+        let mut dangles = Vec::with_capacity(elements.len());
+        for element in elements {
+            let outputs = element.outputs();
+            let resolved: Vec<usize> = outputs
+                .iter()
+                .filter_map(|output| by_id.get(output.target).copied())
+                .collect();
+            dangles.push(resolved.len() < outputs.len());
+            edges.push(resolved);
+        }
+        Self {
+            edges,
+            dangles,
+            by_id,
+        }
+    }
+}
+
+fn check_ids(elements: &[RouteElement], found: &mut Found) {
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (index, element) in elements.iter().enumerate() {
+        let id = element.id();
+        if id.trim().is_empty() {
+            let message = format!(
+                "the `{}` element at position {index} has an empty id",
+                element.kind()
+            );
+            found.at(index, element, Rule::UniqueIds, message);
+        } else if let Some(earlier) = first.get(id) {
+            let message = format!("id already used by the element at position {earlier}");
+            found.at(index, element, Rule::UniqueIds, message);
+        } else {
+            first.insert(id, index);
+        }
+    }
+}
+
+fn check_starts(elements: &[RouteElement], found: &mut Found) {
+    let mut starts = elements
+        .iter()
+        .enumerate()
+        .filter(|(_, element)| element.kind() == ElementKind::Start);
+    let Some((_, first)) = starts.next() else {
+        found.whole(
+            Rule::OneStart,
+            "the graph has no `start` element".to_owned(),
+        );
+        return;
+    };
+    for (index, element) in starts {
+        let message = format!(
+            "a second `start` element; `{}` is already the start",
+            first.id()
+        );
+        found.at(index, element, Rule::OneStart, message);
+    }
+}
+
+fn check_references(index: usize, element: &RouteElement, graph: &Graph, found: &mut Found) {
+    let conditional = element.kind() == ElementKind::Conditional;
+    for output in element.outputs() {
+        if output.target.trim().is_empty() && conditional {
+            let message = format!("the `{}` branch has an empty elementId", output.label);
+            found.at(index, element, Rule::ConditionalBranches, message);
+        } else if !graph.by_id.contains_key(output.target) {
+            let message = format!(
+                "output `{}` points at `{}`, which is no element's id",
+                output.label, output.target
+            );
+            found.at(index, element, Rule::DanglingReference, message);
+        }
+    }
+}
+
+fn check_properties(index: usize, element: &RouteElement, found: &mut Found) {
+    let mut report = |rule, message: String| found.at(index, element, rule, message);
+    match element {
+        RouteElement::Percentage { outputs, .. } => {
+            // An empty split is reported once, under `NoEnd`.
+            if outputs.is_empty() {
+                return;
+            }
+            let mut total = 0u32;
+            let mut all_valid = true;
+            for label in outputs.keys() {
+                match percentage(label) {
+                    Some(share) => total += share,
+                    None if label == "else" => {
+                        all_valid = false;
+                        report(
+                            Rule::PercentageOutputs,
+                            "a `percentage` element may not have an `else` output".to_owned(),
+                        );
+                    }
+                    None => {
+                        all_valid = false;
+                        report(
+                            Rule::PercentageOutputs,
+                            format!("output label `{label}` is not a whole percentage like `60%`"),
+                        );
+                    }
+                }
+            }
+            if outputs.len() > MAX_PERCENTAGE_OUTPUTS {
+                report(
+                    Rule::PercentageOutputs,
+                    format!(
+                        "{} outputs; at most {MAX_PERCENTAGE_OUTPUTS} are allowed",
+                        outputs.len()
+                    ),
+                );
+            }
+            // A total over bad labels would only repeat the label problems.
+            if all_valid && total != 100 {
+                report(
+                    Rule::PercentageOutputs,
+                    format!("outputs total {total}%, not 100%"),
+                );
+            }
+        }
+        RouteElement::Rate { properties, .. } => {
+            if !positive(properties.limit) {
+                report(
+                    Rule::RateLimit,
+                    format!("limit is {}; it must be above 0", properties.limit),
+                );
+            }
+            if !positive(properties.window) {
+                report(
+                    Rule::RateLimit,
+                    format!("window is {}; it must be above 0", properties.window),
+                );
+            }
+            if properties.key.trim().is_empty() {
+                report(Rule::RateLimit, "key is empty".to_owned());
+            }
+        }
+        RouteElement::Model { properties, .. } => {
+            if properties.provider.trim().is_empty() {
+                report(Rule::ModelCall, "provider is empty".to_owned());
+            }
+            if properties.model.trim().is_empty() {
+                report(Rule::ModelCall, "model is empty".to_owned());
+            }
+            if !(whole(properties.retries) && properties.retries >= 0.0) {
+                report(
+                    Rule::ModelCall,
+                    format!(
+                        "retries is {}; it must be a whole number, 0 or more",
+                        properties.retries
+                    ),
+                );
+            }
+            if !(whole(properties.timeout) && properties.timeout > 0.0) {
+                report(
+                    Rule::ModelCall,
+                    format!(
+                        "timeout is {}; it must be a whole number above 0",
+                        properties.timeout
+                    ),
+                );
+            }
+        }
+        // `start` and `conditional` properties are fixed by their types; `end` outputs are a
+        // required map (`Rule::EndOutputs`).
+        RouteElement::Start { .. }
+        | RouteElement::Conditional { .. }
+        | RouteElement::End { .. } => {}
+    }
+}
+
+/// The share a label like `"60%"` stands for, if it is a whole number from 0 to 100.
+fn percentage(label: &str) -> Option<u32> {
+    let digits = label.strip_suffix('%')?;
+    // The length cap keeps `parse` from overflowing on absurd labels.
+    if digits.is_empty() || digits.len() > 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|share| *share <= 100)
+}
+
+/// Above zero; false for NaN.
+fn positive(number: f64) -> bool {
+    number > 0.0
+}
+
+fn whole(number: f64) -> bool {
+    number.is_finite() && number.fract() == 0.0
+}
+
+/// Reachability from the start(s) and to an end.
+fn check_shape(elements: &[RouteElement], graph: &Graph, found: &mut Found) {
+    let starts: Vec<usize> = kinds(elements, ElementKind::Start);
+    // With no start, everything would be unreachable; `OneStart` already says why.
+    let reachable = if starts.is_empty() {
+        vec![true; elements.len()]
+    } else {
+        let reachable = spread(&starts, &graph.edges);
+        for (index, element) in elements.iter().enumerate() {
+            // A duplicate or empty id cannot be linked to; `UniqueIds` already says so.
+            let linkable = graph.by_id.get(element.id()) == Some(&index);
+            if !reachable[index] && linkable {
+                let message = "no path from `start` leads here".to_owned();
+                found.at(index, element, Rule::Unreachable, message);
+            }
+        }
+        reachable
+    };
+
+    // Walk edges backwards from the ends. An element with a dangling output might reach an end
+    // through it once fixed, so it counts as reaching one rather than repeating that problem.
+    let mut backwards = vec![Vec::new(); elements.len()];
+    for (from, targets) in graph.edges.iter().enumerate() {
+        for &to in targets {
+            backwards[to].push(from);
+        }
+    }
+    let mut seeds = kinds(elements, ElementKind::End);
+    seeds.extend((0..elements.len()).filter(|&index| graph.dangles[index]));
+    let reaches_end = spread(&seeds, &backwards);
+
+    for (index, element) in elements.iter().enumerate() {
+        if reachable[index] && !reaches_end[index] {
+            let message = if element.outputs().is_empty() {
+                "has no outputs, so requests through it reach no `end`"
+            } else {
+                "no `end` can be reached from here"
+            };
+            found.at(index, element, Rule::NoEnd, message.to_owned());
+        }
+    }
+}
+
+fn kinds(elements: &[RouteElement], kind: ElementKind) -> Vec<usize> {
+    (0..elements.len())
+        .filter(|&index| elements[index].kind() == kind)
+        .collect()
+}
+
+/// Which nodes can be reached from `roots` along `edges`.
+fn spread(roots: &[usize], edges: &[Vec<usize>]) -> Vec<bool> {
+    let mut seen = vec![false; edges.len()];
+    let mut queue = roots.to_vec();
+    while let Some(node) = queue.pop() {
+        if std::mem::replace(&mut seen[node], true) {
+            continue;
+        }
+        queue.extend(edges[node].iter().copied().filter(|&next| !seen[next]));
+    }
+    seen
+}
+
+/// One problem per back edge found by a depth-first search, naming the element the edge
+/// returns to. The search keeps its own stack, so deep graphs cannot overflow the call stack.
+fn check_cycles(elements: &[RouteElement], graph: &Graph, found: &mut Found) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        New,
+        OnPath,
+        Done,
+    }
+    let mut state = vec![State::New; elements.len()];
+    for root in 0..elements.len() {
+        if state[root] != State::New {
+            continue;
+        }
+        // The current path: each node and how many of its edges have been followed.
+        let mut path: Vec<(usize, usize)> = vec![(root, 0)];
+        state[root] = State::OnPath;
+        while let Some((node, next_edge)) = path.last_mut() {
+            let node = *node;
+            let Some(&next) = graph.edges[node].get(*next_edge) else {
+                state[node] = State::Done;
+                path.pop();
+                continue;
+            };
+            *next_edge += 1;
+            match state[next] {
+                State::New => {
+                    state[next] = State::OnPath;
+                    path.push((next, 0));
+                }
+                State::OnPath => {
+                    let from = path.iter().position(|&(n, _)| n == next).unwrap_or(0);
+                    let ids: Vec<&str> = path[from..]
+                        .iter()
+                        .map(|&(n, _)| elements[n].id())
+                        .chain([elements[next].id()])
+                        .collect();
+                    let message = format!("on a cycle: {}", ids.join(" → "));
+                    found.at(next, &elements[next], Rule::Cycle, message);
+                }
+                State::Done => {}
+            }
+        }
+    }
 }
