@@ -16,9 +16,11 @@ fn settings() -> GenerationSettings {
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        // The hand-written layer implements `ClientHooks` (it strips `api-version`); make its
-        // absence a compile error rather than a silent default.
+        // The hand-written layer implements `ClientHooks` (auth, retries, timeouts, tracing);
+        // make its absence a compile error rather than a silent default.
         .with_hooks(HooksMode::Expected)
+        // Per-client transport state (settings, and where a failed response is captured).
+        .with_inner_type(quote::quote!(crate::transport::Transport))
         .with_derive("PartialEq")
         // Ordered maps: re-encoding a percentage split gives the same bytes every time.
         .with_map_type("::std::collections::BTreeMap");
@@ -27,13 +29,63 @@ fn settings() -> GenerationSettings {
 
 /// Generates, formats and heads the client source.
 pub fn render_client(normalised: &Normalised) -> Result<String, Error> {
-    let tokens = generate_tokens(&normalised.document)?;
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::at(
-            "#",
-            format!("progenitor produced code that does not parse: {e}"),
-        )
-    })?;
+    format_with_header(generate_tokens(&normalised.document)?)
+}
+
+/// The operation table: each operation's method name, Cloudflare id, HTTP method, path
+/// template and summary, for tracing, retry policy and tools that list operations.
+pub fn render_operations(normalised: &Normalised) -> Result<String, Error> {
+    let mut rows = Vec::new();
+    let paths = normalised.document.get("paths").and_then(Value::as_object);
+    for (path, item) in paths.into_iter().flatten() {
+        for (method, operation) in check::operations(item) {
+            let text = |key: &str| {
+                operation
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let name = text("operationId");
+            let cloudflare_id = text("x-cloudflare-operation-id");
+            let summary = text("summary");
+            let method = method.to_ascii_uppercase();
+            rows.push(quote::quote! {
+                Operation {
+                    name: #name,
+                    cloudflare_id: #cloudflare_id,
+                    method: #method,
+                    path: #path,
+                    summary: #summary,
+                }
+            });
+        }
+    }
+    let tokens = quote::quote! {
+        /// One operation: how to call it and what it is called.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct Operation {
+            /// The method on the generated client, such as `list_routes`.
+            pub name: &'static str,
+            /// Cloudflare's operationId.
+            pub cloudflare_id: &'static str,
+            /// The HTTP method, upper case.
+            pub method: &'static str,
+            /// The path template, relative to the base URL.
+            pub path: &'static str,
+            /// The spec's one-line summary.
+            pub summary: &'static str,
+        }
+
+        /// Every operation, in the spec's order.
+        pub const OPERATIONS: &[Operation] = &[#(#rows),*];
+    };
+    format_with_header(tokens)
+}
+
+fn format_with_header(tokens: TokenStream) -> Result<String, Error> {
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|e| Error::at("#", format!("generated code does not parse: {e}")))?;
     let body = prettyplease::unparse(&file);
     Ok(format!(
         "{GENERATED_MARKER} from {SPEC_PATH}.\n\

@@ -4,11 +4,12 @@
 //! The bodies go through the generated client against a local mock server, so each
 //! operation's *actual* request and response types are exercised, not a type picked here.
 
+use cloudflare_dynamic_routing::raw::Error;
 use cloudflare_dynamic_routing::types::{
     ErrorBody, Route, RouteElement, RouteResponse, RouteWithAccountTag, RouteWithoutDeployment,
     VersionDetail,
 };
-use cloudflare_dynamic_routing::{Client, Error};
+use cloudflare_dynamic_routing::{Client, RetryPolicy};
 use httpmock::Method::{DELETE, GET, PATCH, POST};
 use httpmock::MockServer;
 use serde_json::{Value, json};
@@ -77,6 +78,16 @@ fn page(items: &str, values: Value) -> Value {
     }})
 }
 
+/// The configured client (credentials, no retries) against the mock server.
+fn raw_client(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.base_url())
+        .api_token("test-token")
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client")
+}
+
 fn routes_path() -> String {
     format!("/accounts/{ACCOUNT}/ai-gateway/gateways/{GATEWAY}/routes")
 }
@@ -114,7 +125,8 @@ macro_rules! round_trip {
 #[tokio::test]
 async fn every_operation_round_trips_every_element_kind() {
     let server = MockServer::start_async().await;
-    let client = Client::new(&server.base_url());
+    let client = raw_client(&server);
+    let client = client.raw();
     let routes = routes_path();
     let route_path = format!("{routes}/{ROUTE_ID}");
 
@@ -355,7 +367,8 @@ fn assert_all_kinds(elements: &[RouteElement]) {
 #[tokio::test]
 async fn every_operation_decodes_a_400_into_the_error_body() {
     let server = MockServer::start_async().await;
-    let client = Client::new(&server.base_url());
+    let client = raw_client(&server);
+    let client = client.raw();
     let body = json!({"success": false, "result": {},
         "errors": [{"message": "Invalid route graph"}]});
     server

@@ -1,0 +1,448 @@
+//! The client users call: one method per operation, returning the payload with its envelope
+//! (`result`, `route` or `data`) unwrapped and every failure as one [`Error`].
+
+use std::num::NonZeroU64;
+use std::sync::Arc;
+
+use futures_util::{Stream, TryStreamExt, stream};
+use progenitor_client::ResponseValue;
+use serde::de::DeserializeOwned;
+
+use crate::config::{ClientBuilder, ConfigError};
+use crate::error::{Error, decode_error};
+use crate::generated::Client as RawClient;
+use crate::transport::{Capture, Settings, Transport};
+use crate::types::{
+    DeploymentPage, Route, RouteElement, RoutePage, RouteWithAccountTag, RouteWithoutDeployment,
+    VersionDetail, VersionPage,
+};
+
+/// A Cloudflare AI Gateway Dynamic Routing client. Cheap to clone; share one per process.
+#[derive(Debug, Clone)]
+pub struct Client {
+    base_url: String,
+    http: reqwest::Client,
+    settings: Arc<Settings>,
+    raw: RawClient,
+}
+
+impl Client {
+    /// A builder for every setting.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from `CLOUDFLARE_API_TOKEN` (or `CLOUDFLARE_EMAIL` and
+    /// `CLOUDFLARE_API_KEY`) and `CLOUDFLARE_BASE_URL`, with every other setting default.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    pub(crate) fn from_parts(
+        base_url: String,
+        http: reqwest::Client,
+        settings: Arc<Settings>,
+    ) -> Self {
+        let raw = RawClient::new_with_client(
+            &base_url,
+            http.clone(),
+            Transport {
+                settings: settings.clone(),
+                capture: Capture::default(),
+            },
+        );
+        Self {
+            base_url,
+            http,
+            settings,
+            raw,
+        }
+    }
+
+    /// The generated low-level client, with the same credentials, retries and timeouts, for
+    /// anyone who wants progenitor's request builders and raw `ResponseValue`s.
+    pub fn raw(&self) -> &RawClient {
+        &self.raw
+    }
+
+    /// The operations on one AI Gateway of one account.
+    pub fn gateway(
+        &self,
+        account_id: impl Into<String>,
+        gateway_id: impl Into<String>,
+    ) -> Gateway<'_> {
+        Gateway {
+            client: self,
+            account_id: account_id.into(),
+            gateway_id: gateway_id.into(),
+        }
+    }
+
+    /// Runs one generated call with its own capture, and turns any failure into an [`Error`].
+    async fn run<T: DeserializeOwned, E>(
+        &self,
+        operation: &'static str,
+        send: impl AsyncFnOnce(&RawClient) -> Result<ResponseValue<T>, progenitor_client::Error<E>>,
+    ) -> Result<T, Error> {
+        let capture = Capture::default();
+        let raw = RawClient::new_with_client(
+            &self.base_url,
+            self.http.clone(),
+            Transport {
+                settings: self.settings.clone(),
+                capture: capture.clone(),
+            },
+        );
+        match send(&raw).await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => Err(Error::from_call(
+                operation,
+                self.settings.timeout,
+                error,
+                capture.take(),
+                |body| decode_error::<T>(operation, body),
+            )),
+        }
+    }
+}
+
+/// Which page of a list to fetch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    /// The page number, from 1.
+    pub page: NonZeroU64,
+    /// How many items a page holds.
+    pub per_page: NonZeroU64,
+}
+
+impl PageRequest {
+    /// The API's default page size.
+    pub const DEFAULT_PER_PAGE: NonZeroU64 = NonZeroU64::new(20).unwrap();
+
+    /// Page `page` (from 1) of `per_page` items; `None` if either is zero.
+    pub fn new(page: u64, per_page: u64) -> Option<Self> {
+        Some(Self {
+            page: NonZeroU64::new(page)?,
+            per_page: NonZeroU64::new(per_page)?,
+        })
+    }
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self {
+            page: NonZeroU64::MIN,
+            per_page: Self::DEFAULT_PER_PAGE,
+        }
+    }
+}
+
+/// The operations on one gateway; get one from [`Client::gateway`].
+#[derive(Debug, Clone)]
+pub struct Gateway<'a> {
+    client: &'a Client,
+    account_id: String,
+    gateway_id: String,
+}
+
+/// Rejects ids that cannot name one resource: empty, or `.`/`..` (which a URL resolves to a
+/// different path). Other characters are percent-encoded by the generated code.
+fn check_id<'v>(operation: &'static str, what: &str, value: &'v str) -> Result<&'v str, Error> {
+    if value.trim().is_empty() || value == "." || value == ".." {
+        return Err(Error::InvalidArgument {
+            operation,
+            message: format!("{what} `{value}` cannot name a resource; nothing was sent"),
+        });
+    }
+    Ok(value)
+}
+
+impl Gateway<'_> {
+    fn scope(&self, operation: &'static str) -> Result<(&str, &str), Error> {
+        Ok((
+            check_id(operation, "account id", &self.account_id)?,
+            check_id(operation, "gateway id", &self.gateway_id)?,
+        ))
+    }
+
+    fn check_graph(&self, operation: &'static str, elements: &[RouteElement]) -> Result<(), Error> {
+        if !self.client.settings.validate_graphs {
+            return Ok(());
+        }
+        crate::graph::validate(elements).map_err(|problems| Error::InvalidGraph {
+            operation,
+            problems,
+        })
+    }
+
+    /// One page of the gateway's routes.
+    pub async fn list_routes(&self, page: PageRequest) -> Result<RoutePage, Error> {
+        const OP: &str = "list_routes";
+        let (account, gateway) = self.scope(OP)?;
+        let envelope = self
+            .client
+            .run(OP, async |raw| {
+                raw.list_routes()
+                    .account_id(account)
+                    .gateway_id(gateway)
+                    .page(page.page)
+                    .per_page(page.per_page)
+                    .send()
+                    .await
+            })
+            .await?;
+        Ok(envelope.data)
+    }
+
+    /// Every route of the gateway, fetched lazily `per_page` at a time; the stream ends after
+    /// the first page that is not full.
+    pub fn routes(
+        &self,
+        per_page: NonZeroU64,
+    ) -> impl Stream<Item = Result<RouteWithAccountTag, Error>> + '_ {
+        stream::try_unfold(Some(NonZeroU64::MIN), move |next| async move {
+            let Some(page) = next else {
+                return Ok(None);
+            };
+            let routes = self
+                .list_routes(PageRequest { page, per_page })
+                .await?
+                .routes;
+            let last = (routes.len() as u64) < per_page.get();
+            let following = if last { None } else { page.checked_add(1) };
+            Ok(Some((stream::iter(routes.into_iter().map(Ok)), following)))
+        })
+        .try_flatten()
+    }
+
+    /// Creates a route with a graph. The graph is validated first unless turned off.
+    pub async fn create_route(
+        &self,
+        name: &str,
+        elements: Vec<RouteElement>,
+    ) -> Result<Route, Error> {
+        const OP: &str = "create_route";
+        let (account, gateway) = self.scope(OP)?;
+        self.check_graph(OP, &elements)?;
+        let envelope = self
+            .client
+            .run(OP, async |raw| {
+                raw.create_route()
+                    .account_id(account)
+                    .gateway_id(gateway)
+                    .body_map(|b| b.name(name.to_string()).elements(elements))
+                    .send()
+                    .await
+            })
+            .await?;
+        Ok(envelope.result)
+    }
+
+    /// One route, with its graph, deployment and version.
+    pub async fn get_route(&self, route_id: &str) -> Result<Route, Error> {
+        const OP: &str = "get_route";
+        let (account, gateway) = self.scope(OP)?;
+        let id = check_id(OP, "route id", route_id)?;
+        let envelope = self
+            .client
+            .run(OP, async |raw| {
+                raw.get_route()
+                    .account_id(account)
+                    .gateway_id(gateway)
+                    .id(id)
+                    .send()
+                    .await
+            })
+            .await?;
+        Ok(envelope.result)
+    }
+
+    /// Renames a route (the graph changes through a new version, see [`Gateway::replace_graph`]).
+    pub async fn update_route(
+        &self,
+        route_id: &str,
+        name: &str,
+    ) -> Result<RouteWithAccountTag, Error> {
+        const OP: &str = "update_route";
+        let (account, gateway) = self.scope(OP)?;
+        let id = check_id(OP, "route id", route_id)?;
+        let envelope = self
+            .client
+            .run(OP, async |raw| {
+                raw.update_route()
+                    .account_id(account)
+                    .gateway_id(gateway)
+                    .id(id)
+                    .body_map(|b| b.name(name.to_string()))
+                    .send()
+                    .await
+            })
+            .await?;
+        Ok(envelope.route)
+    }
+
+    /// Deletes a route; returns it as it was.
+    pub async fn delete_route(&self, route_id: &str) -> Result<RouteWithoutDeployment, Error> {
+        const OP: &str = "delete_route";
+        let (account, gateway) = self.scope(OP)?;
+        let id = check_id(OP, "route id", route_id)?;
+        let envelope = self
+            .client
+            .run(OP, async |raw| {
+                raw.delete_route()
+                    .account_id(account)
+                    .gateway_id(gateway)
+                    .id(id)
+                    .send()
+                    .await
+            })
+            .await?;
+        Ok(envelope.result)
+    }
+
+    /// A route's versions.
+    pub async fn list_versions(&self, route_id: &str) -> Result<VersionPage, Error> {
+        const OP: &str = "list_versions";
+        let (account, gateway) = self.scope(OP)?;
+        let id = check_id(OP, "route id", route_id)?;
+        let envelope = self
+            .client
+            .run(OP, async |raw| {
+                raw.list_versions()
+                    .account_id(account)
+                    .gateway_id(gateway)
+                    .id(id)
+                    .send()
+                    .await
+            })
+            .await?;
+        Ok(envelope.data)
+    }
+
+    /// Creates a new version of a route's graph (not yet live; see
+    /// [`Gateway::create_deployment`]). The graph is validated first unless turned off.
+    pub async fn create_version(
+        &self,
+        route_id: &str,
+        elements: Vec<RouteElement>,
+    ) -> Result<RouteWithoutDeployment, Error> {
+        const OP: &str = "create_version";
+        let (account, gateway) = self.scope(OP)?;
+        let id = check_id(OP, "route id", route_id)?;
+        self.check_graph(OP, &elements)?;
+        let envelope = self
+            .client
+            .run(OP, async |raw| {
+                raw.create_version()
+                    .account_id(account)
+                    .gateway_id(gateway)
+                    .id(id)
+                    .body_map(|b| b.elements(elements))
+                    .send()
+                    .await
+            })
+            .await?;
+        Ok(envelope.result)
+    }
+
+    /// One version of a route, with its graph.
+    pub async fn get_version(
+        &self,
+        route_id: &str,
+        version_id: &str,
+    ) -> Result<VersionDetail, Error> {
+        const OP: &str = "get_version";
+        let (account, gateway) = self.scope(OP)?;
+        let id = check_id(OP, "route id", route_id)?;
+        let version = check_id(OP, "version id", version_id)?;
+        let envelope = self
+            .client
+            .run(OP, async |raw| {
+                raw.get_version()
+                    .account_id(account)
+                    .gateway_id(gateway)
+                    .id(id)
+                    .version_id(version)
+                    .send()
+                    .await
+            })
+            .await?;
+        Ok(envelope.result)
+    }
+
+    /// A route's deployments.
+    pub async fn list_deployments(&self, route_id: &str) -> Result<DeploymentPage, Error> {
+        const OP: &str = "list_deployments";
+        let (account, gateway) = self.scope(OP)?;
+        let id = check_id(OP, "route id", route_id)?;
+        let envelope = self
+            .client
+            .run(OP, async |raw| {
+                raw.list_deployments()
+                    .account_id(account)
+                    .gateway_id(gateway)
+                    .id(id)
+                    .send()
+                    .await
+            })
+            .await?;
+        Ok(envelope.data)
+    }
+
+    /// Puts a version live.
+    pub async fn create_deployment(
+        &self,
+        route_id: &str,
+        version_id: &str,
+    ) -> Result<RouteWithoutDeployment, Error> {
+        const OP: &str = "create_deployment";
+        let (account, gateway) = self.scope(OP)?;
+        let id = check_id(OP, "route id", route_id)?;
+        let version = check_id(OP, "version id", version_id)?;
+        let envelope = self
+            .client
+            .run(OP, async |raw| {
+                raw.create_deployment()
+                    .account_id(account)
+                    .gateway_id(gateway)
+                    .id(id)
+                    .body_map(|b| b.version_id(version.to_string()))
+                    .send()
+                    .await
+            })
+            .await?;
+        Ok(envelope.result)
+    }
+
+    /// Replaces a route's live graph: creates a version with `elements`, deploys it, and
+    /// returns the deployed version.
+    ///
+    /// The API's create-version answer does not carry the new version's id, so it is found
+    /// among the route's versions as the newest whose graph equals `elements`. If none does
+    /// (another writer changed it in between), nothing is deployed and
+    /// [`Error::InvalidArgument`] says so.
+    pub async fn replace_graph(
+        &self,
+        route_id: &str,
+        elements: Vec<RouteElement>,
+    ) -> Result<VersionDetail, Error> {
+        const OP: &str = "replace_graph";
+        let wanted = serde_json::to_value(&elements).unwrap_or_default();
+        self.create_version(route_id, elements).await?;
+        let versions = self.list_versions(route_id).await?.versions;
+        let created = versions
+            .iter()
+            .filter(|v| {
+                serde_json::from_str::<serde_json::Value>(&v.data).is_ok_and(|data| data == wanted)
+            })
+            .max_by(|a, b| a.created_at.cmp(&b.created_at))
+            .ok_or_else(|| Error::InvalidArgument {
+                operation: OP,
+                message: "the new version is not among the route's versions; nothing was deployed"
+                    .to_string(),
+            })?;
+        self.create_deployment(route_id, &created.version_id)
+            .await?;
+        self.get_version(route_id, &created.version_id).await
+    }
+}

@@ -1,0 +1,314 @@
+//! Configuration: credentials (never printed), base URL, timeout, retries, user agent and an
+//! optional caller-supplied `reqwest::Client`, read from code or from the environment.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderName, HeaderValue};
+
+use crate::retry::RetryPolicy;
+use crate::transport::Settings;
+
+/// Cloudflare's API base URL, the `servers` entry of the spec.
+pub const BASE_URL: &str = "https://api.cloudflare.com/client/v4";
+
+/// The per-attempt timeout unless configured otherwise (Cloudflare's SDKs use the same).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The environment variables read by [`ClientBuilder::from_env`], as Cloudflare's SDKs name them.
+pub mod env {
+    /// An API token, sent as `Authorization: Bearer …` (preferred).
+    pub const API_TOKEN: &str = "CLOUDFLARE_API_TOKEN";
+    /// The account email for a global API key.
+    pub const EMAIL: &str = "CLOUDFLARE_EMAIL";
+    /// A global API key, sent with the email.
+    pub const API_KEY: &str = "CLOUDFLARE_API_KEY";
+    /// Overrides the base URL.
+    pub const BASE_URL: &str = "CLOUDFLARE_BASE_URL";
+}
+
+/// A secret string: usable, never shown by `Debug` or `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself; only for sending it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// How the client proves who it is.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Credentials {
+    /// An API token: `Authorization: Bearer <token>`. Preferred by Cloudflare.
+    ApiToken(Secret),
+    /// The account email and global API key: `X-Auth-Email` and `X-Auth-Key`.
+    GlobalApiKey {
+        /// The account's email address (not secret, but sent only as a header).
+        email: String,
+        /// The global API key.
+        key: Secret,
+    },
+}
+
+impl Credentials {
+    /// An API token.
+    pub fn api_token(token: impl Into<String>) -> Self {
+        Self::ApiToken(Secret::new(token))
+    }
+
+    /// An email and global API key.
+    pub fn global_api_key(email: impl Into<String>, key: impl Into<String>) -> Self {
+        Self::GlobalApiKey {
+            email: email.into(),
+            key: Secret::new(key),
+        }
+    }
+
+    /// Reads credentials through `lookup` (the environment, in [`ClientBuilder::from_env`]):
+    /// `CLOUDFLARE_API_TOKEN`, else `CLOUDFLARE_EMAIL` with `CLOUDFLARE_API_KEY`.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let present = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        if let Some(token) = present(env::API_TOKEN) {
+            return Ok(Self::api_token(token));
+        }
+        match (present(env::EMAIL), present(env::API_KEY)) {
+            (Some(email), Some(key)) => Ok(Self::global_api_key(email, key)),
+            (Some(_), None) => Err(ConfigError::MissingCredentials {
+                hint: "CLOUDFLARE_EMAIL is set but CLOUDFLARE_API_KEY is not",
+            }),
+            (None, Some(_)) => Err(ConfigError::MissingCredentials {
+                hint: "CLOUDFLARE_API_KEY is set but CLOUDFLARE_EMAIL is not",
+            }),
+            (None, None) => Err(ConfigError::MissingCredentials {
+                hint: "set CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY",
+            }),
+        }
+    }
+
+    /// The headers these credentials are sent as, marked sensitive so that `reqwest` and
+    /// `http` never print them.
+    fn headers(&self) -> Result<Vec<(HeaderName, HeaderValue)>, ConfigError> {
+        let value = |name: &'static str, text: &str| {
+            let mut value = HeaderValue::from_str(text)
+                .map_err(|_| ConfigError::InvalidHeaderValue { header: name })?;
+            value.set_sensitive(true);
+            Ok::<_, ConfigError>(value)
+        };
+        Ok(match self {
+            Self::ApiToken(token) => vec![(
+                reqwest::header::AUTHORIZATION,
+                value("Authorization", &format!("Bearer {}", token.expose()))?,
+            )],
+            Self::GlobalApiKey { email, key } => vec![
+                (
+                    HeaderName::from_static("x-auth-email"),
+                    value("X-Auth-Email", email)?,
+                ),
+                (
+                    HeaderName::from_static("x-auth-key"),
+                    value("X-Auth-Key", key.expose())?,
+                ),
+            ],
+        })
+    }
+}
+
+/// A configuration that cannot make a client. Never contains a credential.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No usable credentials were given or found.
+    MissingCredentials {
+        /// What to set.
+        hint: &'static str,
+    },
+    /// A value cannot be sent as this header (a newline or other control character in it).
+    InvalidHeaderValue {
+        /// The header's name; the value is not repeated here.
+        header: &'static str,
+    },
+    /// The base URL is not an absolute http(s) URL.
+    InvalidBaseUrl {
+        /// The URL given.
+        url: String,
+    },
+    /// `reqwest` could not build its client.
+    Http(reqwest::Error),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingCredentials { hint } => write!(f, "no Cloudflare credentials: {hint}"),
+            Self::InvalidHeaderValue { header } => {
+                write!(
+                    f,
+                    "the value for the {header} header contains characters a header cannot carry"
+                )
+            }
+            Self::InvalidBaseUrl { url } => {
+                write!(f, "base URL `{url}` is not an absolute http(s) URL")
+            }
+            Self::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Http(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Builds a [`crate::Client`]; every setting has a default but the credentials.
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    credentials: Option<Credentials>,
+    timeout: Duration,
+    retry: RetryPolicy,
+    user_agent: String,
+    http: Option<reqwest::Client>,
+    validate_graphs: bool,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: BASE_URL.to_string(),
+            credentials: None,
+            timeout: DEFAULT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            user_agent: concat!(
+                "cloudflare-dynamic-routing-rust/",
+                env!("CARGO_PKG_VERSION")
+            )
+            .to_string(),
+            http: None,
+            validate_graphs: true,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with the defaults: Cloudflare's base URL, a 60 s per-attempt timeout, two
+    /// retries, graph validation on, and no credentials yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A builder with credentials and base URL from the environment (see [`env`]).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// As [`ClientBuilder::from_env`], reading variables through `lookup`.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut builder = Self::new().credentials(Credentials::from_lookup(&lookup)?);
+        if let Some(url) = lookup(env::BASE_URL).filter(|u| !u.trim().is_empty()) {
+            builder = builder.base_url(url);
+        }
+        Ok(builder)
+    }
+
+    /// The API's base URL (default [`BASE_URL`]); a trailing `/` is ignored.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Shorthand for API-token credentials.
+    pub fn api_token(self, token: impl Into<String>) -> Self {
+        self.credentials(Credentials::api_token(token))
+    }
+
+    /// How long one attempt may take, from sending to the end of the body (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// When and how to retry (default [`RetryPolicy::default`]; [`RetryPolicy::none`] turns
+    /// retries off).
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Sends through the caller's own `reqwest::Client` (proxies, TLS, connection pool…).
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Whether to validate a graph before creating a route or version with it (default on).
+    /// A graph that fails validation is not sent.
+    pub fn validate_graphs(mut self, validate: bool) -> Self {
+        self.validate_graphs = validate;
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<crate::Client, ConfigError> {
+        let credentials = self.credentials.ok_or(ConfigError::MissingCredentials {
+            hint: "give credentials to the builder, or use ClientBuilder::from_env",
+        })?;
+        let base_url = self.base_url.trim_end_matches('/').to_string();
+        let absolute = base_url.starts_with("http://") || base_url.starts_with("https://");
+        if !absolute || reqwest::Url::parse(&base_url).is_err() {
+            return Err(ConfigError::InvalidBaseUrl { url: base_url });
+        }
+        let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
+            ConfigError::InvalidHeaderValue {
+                header: "User-Agent",
+            }
+        })?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .build()
+                .map_err(ConfigError::Http)?,
+        };
+        let settings = Settings {
+            auth: credentials.headers()?,
+            user_agent,
+            timeout: self.timeout,
+            retry: self.retry,
+            validate_graphs: self.validate_graphs,
+        };
+        Ok(crate::Client::from_parts(
+            base_url,
+            http,
+            Arc::new(settings),
+        ))
+    }
+}

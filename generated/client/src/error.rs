@@ -1,0 +1,355 @@
+//! The one error type of the client: what went wrong on the API, on the wire, in decoding or
+//! in the arguments, with helpers for the questions callers ask. Never holds a credential.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::graph::Problem;
+use crate::transport::{FailedResponse, Outcome};
+
+/// How much of a body an error shows.
+const SNIPPET: usize = 240;
+
+/// Anything a call can fail with.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with an error status.
+    Api(ApiError),
+    /// The connection failed, or the response body could not be read.
+    Transport {
+        /// The operation, such as `create_route`.
+        operation: &'static str,
+        /// How many attempts were made.
+        attempts: u32,
+        /// Whether the request may have reached the API (and a create been applied).
+        sent: bool,
+        /// The underlying error.
+        source: reqwest::Error,
+    },
+    /// An attempt took longer than the configured timeout, and no retry succeeded.
+    Timeout {
+        /// The operation.
+        operation: &'static str,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The per-attempt timeout.
+        after: Duration,
+    },
+    /// A success response whose body does not have the documented shape.
+    Decode(DecodeError),
+    /// An argument that cannot make a request, such as an empty id; nothing was sent.
+    InvalidArgument {
+        /// The operation.
+        operation: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// The graph failed validation; nothing was sent. See [`crate::graph::validate`].
+    InvalidGraph {
+        /// The operation.
+        operation: &'static str,
+        /// Every problem found.
+        problems: Vec<Problem>,
+    },
+}
+
+/// An error status from the API, with everything it said.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// The operation.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// Cloudflare's `errors`, read leniently (empty if the body had none, or was not JSON).
+    pub errors: Vec<ApiMessage>,
+    /// Cloudflare's request id (`cf-ray`), for support tickets.
+    pub ray_id: Option<String>,
+    /// The raw body, as text (lossy for non-UTF-8), at most 1 MiB.
+    pub body: String,
+    /// How many attempts were made.
+    pub attempts: u32,
+    method_is_post: bool,
+}
+
+/// One entry of Cloudflare's `errors` list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiMessage {
+    /// Cloudflare's numeric code, such as `7001` for an invalid route graph, when given.
+    pub code: Option<i64>,
+    /// The message (empty if there was none).
+    pub message: String,
+}
+
+/// A success body that does not decode into the operation's type.
+#[derive(Debug, Clone)]
+pub struct DecodeError {
+    /// The operation.
+    pub operation: &'static str,
+    /// Where in the body: a path such as `result.elements[2].outputs`.
+    pub path: String,
+    /// What is wrong there.
+    pub message: String,
+    /// The start of the body, at most 240 characters.
+    pub snippet: String,
+}
+
+impl Error {
+    /// The HTTP status, when the API answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// `404`: the route, version or gateway does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// `429`: rate limited (retries, if on, were used up).
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// `401` or `403`: the credentials are wrong or lack a permission.
+    pub fn is_auth(&self) -> bool {
+        matches!(self.status().map(|s| s.as_u16()), Some(401 | 403))
+    }
+
+    /// Whether Cloudflare reported this numeric error code.
+    pub fn has_code(&self, code: i64) -> bool {
+        matches!(self, Self::Api(e) if e.errors.iter().any(|m| m.code == Some(code)))
+    }
+
+    /// Whether a create (POST) may have taken effect although this error was returned: its
+    /// request was sent, and the answer was a timeout, a lost connection or a `5xx`. Such a
+    /// request is not retried automatically; check what exists before sending it again.
+    pub fn may_have_been_applied(&self) -> bool {
+        match self {
+            Self::Api(e) => e.method_is_post && e.status.is_server_error(),
+            Self::Transport {
+                operation, sent, ..
+            } => *sent && is_create(operation),
+            Self::Timeout { operation, .. } => is_create(operation),
+            _ => false,
+        }
+    }
+
+    /// Builds the error for a failed call from progenitor's error and what the transport saw.
+    pub(crate) fn from_call<E>(
+        operation: &'static str,
+        timeout: Duration,
+        error: progenitor_client::Error<E>,
+        outcome: Outcome,
+        decode: impl FnOnce(&[u8]) -> DecodeError,
+    ) -> Self {
+        use progenitor_client::Error as Raw;
+        if let Some(failed) = outcome.failed {
+            return Self::Api(ApiError::new(operation, failed, outcome.attempts));
+        }
+        let attempts = outcome.attempts.max(1);
+        match error {
+            Raw::CommunicationError(source) | Raw::ResponseBodyError(source)
+                if source.is_timeout() =>
+            {
+                Self::Timeout {
+                    operation,
+                    attempts,
+                    after: timeout,
+                }
+            }
+            Raw::CommunicationError(source)
+            | Raw::ResponseBodyError(source)
+            | Raw::InvalidUpgrade(source) => Self::Transport {
+                operation,
+                attempts,
+                sent: outcome.sent,
+                source,
+            },
+            Raw::InvalidResponsePayload(bytes, _) => Self::Decode(decode(&bytes)),
+            Raw::InvalidRequest(message) | Raw::Custom(message) => {
+                Self::InvalidArgument { operation, message }
+            }
+            // A non-success answer is always captured above; these remain for a 2xx status
+            // the spec does not list.
+            Raw::ErrorResponse(response) => {
+                Self::Api(ApiError::bare(operation, response.status(), attempts))
+            }
+            Raw::UnexpectedResponse(response) => {
+                Self::Api(ApiError::bare(operation, response.status(), attempts))
+            }
+        }
+    }
+}
+
+fn is_create(operation: &str) -> bool {
+    operation.starts_with("create_")
+}
+
+impl ApiError {
+    fn new(operation: &'static str, failed: FailedResponse, attempts: u32) -> Self {
+        let ray_id = failed
+            .headers
+            .get("cf-ray")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        Self {
+            operation,
+            status: failed.status,
+            errors: parse_errors(&failed.body),
+            ray_id,
+            body: String::from_utf8_lossy(&failed.body).into_owned(),
+            attempts,
+            method_is_post: is_create(operation),
+        }
+    }
+
+    fn bare(operation: &'static str, status: StatusCode, attempts: u32) -> Self {
+        Self {
+            operation,
+            status,
+            errors: Vec::new(),
+            ray_id: None,
+            body: String::new(),
+            attempts,
+            method_is_post: is_create(operation),
+        }
+    }
+}
+
+/// Cloudflare's `errors` from any body: `code` may be missing or a string, `message` missing,
+/// `result` null or anything; a body that is not JSON (a proxy's HTML page) gives none.
+pub(crate) fn parse_errors(body: &[u8]) -> Vec<ApiMessage> {
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        return Vec::new();
+    };
+    let Some(errors) = value.get("errors").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    errors
+        .iter()
+        .map(|entry| ApiMessage {
+            code: entry.get("code").and_then(|c| {
+                c.as_i64()
+                    .or_else(|| c.as_str().and_then(|s| s.trim().parse().ok()))
+            }),
+            message: entry
+                .get("message")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .unwrap_or_else(|| entry.as_str().unwrap_or_default().to_string()),
+        })
+        .collect()
+}
+
+/// Decodes `body` as `T` to find where it fails: the field path and a snippet.
+pub(crate) fn decode_error<T: serde::de::DeserializeOwned>(
+    operation: &'static str,
+    body: &[u8],
+) -> DecodeError {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(_) => (
+            String::new(),
+            "the body decodes on a second reading".to_string(),
+        ),
+        Err(e) => (e.path().to_string(), e.inner().to_string()),
+    };
+    let text = String::from_utf8_lossy(body);
+    let snippet: String = text.chars().take(SNIPPET).collect();
+    DecodeError {
+        operation,
+        path,
+        message,
+        snippet,
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Api(e) => e.fmt(f),
+            Self::Transport {
+                operation,
+                attempts,
+                source,
+                ..
+            } => write!(
+                f,
+                "{operation}: the request failed after {attempts} attempt(s): {source}"
+            ),
+            Self::Timeout {
+                operation,
+                attempts,
+                after,
+            } => write!(
+                f,
+                "{operation}: timed out after {after:?} on each of {attempts} attempt(s)"
+            ),
+            Self::Decode(e) => e.fmt(f),
+            Self::InvalidArgument { operation, message } => write!(f, "{operation}: {message}"),
+            Self::InvalidGraph {
+                operation,
+                problems,
+            } => {
+                write!(f, "{operation}: the graph is not valid, nothing was sent:")?;
+                for problem in problems {
+                    write!(f, "\n  - {problem}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: HTTP {}", self.operation, self.status)?;
+        for message in &self.errors {
+            match message.code {
+                Some(code) => write!(f, "; [{code}] {}", message.message)?,
+                None => write!(f, "; {}", message.message)?,
+            }
+        }
+        if self.errors.is_empty() && !self.body.is_empty() {
+            let snippet: String = self.body.chars().take(SNIPPET).collect();
+            write!(f, "; body: {snippet}")?;
+        }
+        if let Some(ray) = &self.ray_id {
+            write!(f, " (cf-ray {ray})")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = if self.path.is_empty() || self.path == "." {
+            "the body".to_string()
+        } else {
+            format!("`{}`", self.path)
+        };
+        write!(
+            f,
+            "{}: cannot decode the response at {at}: {}; body starts: {}",
+            self.operation, self.message, self.snippet
+        )
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Transport { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+impl std::error::Error for DecodeError {}
