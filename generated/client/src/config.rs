@@ -214,7 +214,7 @@ impl ClientBuilder {
         Self::default()
     }
 
-    /// A builder with credentials and base URL from the environment (see [`env`]).
+    /// A builder with credentials and base URL from the environment (see [`env`](mod@env)).
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }

@@ -48,7 +48,7 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
-    /// The graph failed validation; nothing was sent. See [`crate::graph::validate`].
+    /// The graph failed validation; nothing was sent. See [`crate::graph::validate()`].
     InvalidGraph {
         /// The operation.
         operation: &'static str,
