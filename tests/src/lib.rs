@@ -1,6 +1,8 @@
 //! Helpers the regression tests share: the real workspace's files, a scratch copy of the
 //! workspace to break things in, and xtask run in-process exactly as the binary runs it.
 
+pub mod fixtures;
+
 use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -91,3 +93,8 @@ impl Default for Scratch {
         Self::new()
     }
 }
+
+/// The README's Rust examples, compiled (not run) by `cargo test --doc` so they stay true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeExamples;

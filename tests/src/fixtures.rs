@@ -1,0 +1,120 @@
+//! Deterministic JSON the client tests reuse: a valid graph with every element kind, routes,
+//! versions, deployments, list pages and Cloudflare's success and error envelopes.
+//!
+//! Numbers the spec types as `number` are written as floats (`100.0`), so that a decoded
+//! value re-encodes to exactly the same JSON.
+
+use serde_json::{Value, json};
+
+/// A 32-hex-digit account id.
+pub const ACCOUNT: &str = "0d37909e38d3e99c29fa2cd343ac421a";
+/// A gateway id.
+pub const GATEWAY: &str = "gw-1";
+/// A route id.
+pub const ROUTE_ID: &str = "route-1";
+/// A version id.
+pub const VERSION_ID: &str = "version-2";
+/// When [`route`] was created.
+pub const CREATED_AT: &str = "2026-11-01T10:00:00Z";
+/// When [`route`] was last modified.
+pub const MODIFIED_AT: &str = "2026-11-02T11:30:15.250Z";
+
+/// A valid graph with all six element kinds (start, conditional, percentage, rate, model,
+/// end) that passes `cloudflare_dynamic_routing::graph::validate`: free-plan users hit a
+/// budget, then the small model; everyone else is split 70/30 between a large and a small
+/// model. There is no cycle: the large model falls back to the small one, the small one to
+/// the end.
+pub fn graph() -> Value {
+    json!([
+        {"id": "start", "type": "start", "outputs": {"next": {"elementId": "plan"}}},
+        {"id": "plan", "type": "conditional",
+         "properties": {"conditions": {"metadata.plan": {"$eq": "free"}}},
+         "outputs": {"true": {"elementId": "budget"}, "false": {"elementId": "split"}}},
+        {"id": "split", "type": "percentage",
+         "outputs": {"30%": {"elementId": "small"}, "70%": {"elementId": "large"}}},
+        {"id": "budget", "type": "rate",
+         "properties": {"key": "metadata.user", "limit": 100.0, "limitType": "count", "window": 3600.0},
+         "outputs": {"fallback": {"elementId": "end"}, "success": {"elementId": "small"}}},
+        {"id": "large", "type": "model",
+         "properties": {"model": "gpt-4o", "provider": "openai", "retries": 2.0, "timeout": 30000.0},
+         "outputs": {"fallback": {"elementId": "small"}, "success": {"elementId": "end"}}},
+        {"id": "small", "type": "model",
+         "properties": {"model": "@cf/meta/llama-3.1-8b-instruct", "provider": "workers-ai",
+                        "retries": 0.0, "timeout": 10000.0},
+         "outputs": {"fallback": {"elementId": "end"}, "success": {"elementId": "end"}}},
+        {"id": "end", "type": "end", "outputs": {}}
+    ])
+}
+
+/// A version as listed (its `data` is the graph as a JSON string, here empty).
+pub fn version() -> Value {
+    json!({"active": "true", "created_at": "2026-11-01 10:00:00", "data": "[]",
+           "is_valid": true, "version_id": VERSION_ID})
+}
+
+/// A deployment of [`VERSION_ID`].
+pub fn deployment() -> Value {
+    json!({"created_at": "2026-11-01 10:00:01", "deployment_id": "deployment-3",
+           "version_id": VERSION_ID})
+}
+
+/// A route's common core (id, name, gateway, timestamps, [`graph`]); `extra`'s fields are
+/// added, replacing any of the same name. `extra` must be an object.
+pub fn route(extra: Value) -> Value {
+    let mut route = json!({
+        "id": ROUTE_ID, "name": "support-bot", "gateway_id": GATEWAY,
+        "created_at": CREATED_AT, "modified_at": MODIFIED_AT,
+        "elements": graph(),
+    });
+    for (key, value) in extra.as_object().expect("`extra` is an object") {
+        route[key] = value.clone();
+    }
+    route
+}
+
+/// A route with its deployment and version, as a single route is returned.
+pub fn full_route() -> Value {
+    route(json!({"deployment": deployment(), "version": version()}))
+}
+
+/// A route as the list operation returns it: deployment, version and account tag.
+pub fn listed_route() -> Value {
+    route(json!({"deployment": deployment(), "version": version(), "account_tag": ACCOUNT}))
+}
+
+/// [`listed_route`] with another id and name, for pages of distinct routes.
+pub fn listed_route_named(id: &str) -> Value {
+    let mut route = listed_route();
+    route["id"] = json!(id);
+    route["name"] = json!(format!("route {id}"));
+    route
+}
+
+/// A list page: `{"success": true, "data": {<items_key>: values, page fields…}}`.
+pub fn page(items_key: &str, values: Value) -> Value {
+    json!({"success": true, "data": {
+        "order_by": "created_at", "order_by_direction": "desc", "page": 1.0, "per_page": 20.0,
+        items_key: values
+    }})
+}
+
+/// A success envelope: `{"success": true, "result": v}`.
+pub fn envelope_result(v: Value) -> Value {
+    json!({"success": true, "result": v})
+}
+
+/// Cloudflare's error envelope with one error.
+pub fn error_body(code: i64, message: &str) -> Value {
+    json!({"success": false, "errors": [{"code": code, "message": message}],
+           "messages": [], "result": null})
+}
+
+/// The routes collection path of [`ACCOUNT`]'s [`GATEWAY`].
+pub fn routes_path() -> String {
+    format!("/accounts/{ACCOUNT}/ai-gateway/gateways/{GATEWAY}/routes")
+}
+
+/// The path of one route of [`GATEWAY`].
+pub fn route_path(id: &str) -> String {
+    format!("{}/{id}", routes_path())
+}
