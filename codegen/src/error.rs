@@ -5,6 +5,8 @@ use std::fmt;
 /// A problem with the input spec (or, rarely, with the generator), located in the document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
+    /// The input at fault, relative to the workspace root: the spec or the overlay.
+    pub file: &'static str,
     /// Where: a JSON pointer such as `#/paths/~1routes/get`, or `line L, column C` for
     /// text that is not JSON.
     pub location: String,
@@ -13,12 +15,19 @@ pub struct Error {
 }
 
 impl Error {
-    /// An error at a JSON pointer or other location.
+    /// An error in the spec, at a JSON pointer or other location.
     pub fn at(location: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
+            file: crate::SPEC_PATH,
             location: location.into(),
             message: message.into(),
         }
+    }
+
+    /// The same error, blamed on the overlay.
+    pub fn in_overlay(mut self) -> Self {
+        self.file = crate::OVERLAY_PATH;
+        self
     }
 }
 

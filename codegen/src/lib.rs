@@ -4,13 +4,14 @@
 //! drift test, so writing and checking cannot diverge. It does no I/O, reads no clock or
 //! environment, and is deterministic: the same bytes in give the same files out.
 //!
-//! The pipeline, one module a step: [`parse`] → [`check`] → [`normalise`] (with the names in
-//! [`naming`]) → [`render`] (progenitor, then prettyplease, then the header).
+//! The pipeline, one module a step: [`parse`] → [`check`] → [`normalise`] (applying the
+//! [`overlay`], then naming by [`naming`]) → [`render`] (progenitor, prettyplease, header).
 
 pub mod check;
 mod error;
 pub mod naming;
 pub mod normalise;
+pub mod overlay;
 pub mod parse;
 mod pointer;
 pub mod render;
@@ -20,6 +21,9 @@ pub use error::Error;
 
 /// Where the vendored spec lives, relative to the workspace root.
 pub const SPEC_PATH: &str = "spec/dynamic-routing.openapi.json";
+
+/// The overlay of live-API deviations, beside the spec.
+pub const OVERLAY_PATH: &str = "spec/overlay.json";
 
 /// Where the generated client code lives, relative to the workspace root.
 pub const CLIENT_PATH: &str = "generated/client/src/generated.rs";
@@ -42,13 +46,15 @@ pub struct GeneratedFile {
 
 /// Generates every file derived from the spec, in a stable order.
 ///
-/// `spec` is the bytes of an OpenAPI 3.0 JSON document. Any problem with it is an [`Error`]
-/// naming the JSON location at fault; nothing here panics on bad input (a panic inside
-/// progenitor is caught and reported against the operation that caused it).
-pub fn generate(spec: &[u8]) -> Result<Vec<GeneratedFile>, Error> {
+/// `spec` is the bytes of an OpenAPI 3.0 JSON document and `overlay` those of the overlay of
+/// live-API deviations ([`overlay`]). Any problem with either is an [`Error`] naming the file
+/// and JSON location at fault; nothing here panics on bad input (a panic inside progenitor is
+/// caught and reported against the operation that caused it).
+pub fn generate(spec: &[u8], overlay: &[u8]) -> Result<Vec<GeneratedFile>, Error> {
     let document = parse::parse(spec)?;
     check::check(&document)?;
-    let normalised = normalise::normalise(document)?;
+    let overlay = overlay::Overlay::parse(overlay).map_err(Error::in_overlay)?;
+    let normalised = normalise::normalise(document, &overlay)?;
     Ok(vec![
         GeneratedFile {
             path: CLIENT_PATH.to_string(),

@@ -81,13 +81,15 @@ pub enum Pattern {
         has: &'static [&'static str],
         lacks: &'static [&'static str],
     },
-    /// An object of exactly `success` and one payload property that refers to a named shape;
-    /// the rule's name may use `{payload}` for the payload's name.
-    Envelope,
+    /// An object of exactly `success` and this payload property, which refers to a named
+    /// shape; the rule's name may use `{payload}` for the payload's name.
+    Envelope(&'static str),
     /// A string enum with exactly these values, in any order.
     StringEnum(&'static [&'static str]),
     /// A `oneOf` whose variants are told apart by these `type` tags, in any order.
     TaggedUnion(&'static [&'static str]),
+    /// A `oneOf` whose variants are schemas of these JSON types, in this order.
+    Union(&'static [&'static str]),
 }
 
 /// One naming rule.
@@ -196,23 +198,6 @@ pub const RULES: &[Rule] = &[
         roles: ANY,
         pattern: Object {
             has: &["id", "name", "elements", "deployment", "version"],
-            lacks: &["account_tag", "version_id"],
-        },
-    },
-    Rule {
-        name: "RouteWithAccountTag",
-        doc: "A dynamic route as listed or updated: a [`Route`] that also carries the \
-              owning account's tag.",
-        roles: ANY,
-        pattern: Object {
-            has: &[
-                "id",
-                "name",
-                "elements",
-                "deployment",
-                "version",
-                "account_tag",
-            ],
             lacks: &["version_id"],
         },
     },
@@ -261,6 +246,13 @@ pub const RULES: &[Rule] = &[
               sends it as a string.",
         roles: ANY,
         pattern: StringEnum(&["true", "false"]),
+    },
+    Rule {
+        name: "VersionData",
+        doc: "A version's graph as the API sends it: a JSON string of the elements, as \
+              documented, or the elements themselves, as some responses send them.",
+        roles: ANY,
+        pattern: Union(&["string", "array"]),
     },
     Rule {
         name: "VersionPage",
@@ -329,9 +321,21 @@ pub const RULES: &[Rule] = &[
     // Envelopes and errors.
     Rule {
         name: "{payload}Response",
-        doc: "A success response as sent: `success` and the payload.",
+        doc: "A success response as sent: `success` and the payload in `result`.",
         roles: &[SuccessBody],
-        pattern: Envelope,
+        pattern: Envelope("result"),
+    },
+    Rule {
+        name: "{payload}Response",
+        doc: "A success response as sent: `success` and the page in `data`.",
+        roles: &[SuccessBody],
+        pattern: Envelope("data"),
+    },
+    Rule {
+        name: "Updated{payload}Response",
+        doc: "The response to an update: `success` and the route after the change in `route`.",
+        roles: &[SuccessBody],
+        pattern: Envelope("route"),
     },
     Rule {
         name: "ErrorBody",
@@ -383,12 +387,22 @@ pub const FIELD_DOCS: &[(&str, &str, &str)] = &[
     (
         "Version",
         "data",
-        "The graph as Cloudflare stores it: the elements as a JSON string.",
+        "The graph: a JSON string of the elements, or the elements themselves.",
     ),
     (
         "VersionDetail",
         "data",
-        "The graph as Cloudflare stores it: the elements as a JSON string.",
+        "The graph: a JSON string of the elements, or the elements themselves.",
+    ),
+    (
+        "",
+        "comment",
+        "A comment on the version, when the API sends one.",
+    ),
+    (
+        "",
+        "code",
+        "Cloudflare's numeric error code, such as 7001 for an invalid route graph.",
     ),
     (
         "",

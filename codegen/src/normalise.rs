@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value, json};
 
 use crate::naming::{self, Pattern, Role, Rule};
+use crate::overlay::Overlay;
 use crate::{Error, check, pointer};
 
 /// Keys that document a schema without changing what it accepts; they do not make two
@@ -27,9 +28,11 @@ pub struct Normalised {
     pub document: Value,
 }
 
-/// Inlines references, hoists and names every shape, and renames operations.
-pub fn normalise(document: Value) -> Result<Normalised, Error> {
+/// Inlines references, applies the overlay, hoists and names every shape, and renames
+/// operations.
+pub fn normalise(document: Value, overlay: &Overlay) -> Result<Normalised, Error> {
     let mut document = inline_refs(&document, &document, "#", &mut Vec::new())?;
+    overlay.apply(&mut document)?;
     let mut shapes = Shapes::default();
     let paths = document
         .get_mut("paths")
@@ -380,11 +383,11 @@ fn matches(rule: &Rule, shape: &Shape, named: &[(String, &str)]) -> Option<Strin
                 && !lacks.iter().any(|p| properties.contains(p));
             fits.then(|| rule.name.to_string())
         }
-        Pattern::Envelope => {
-            if properties.len() != 2 || !properties.contains("success") {
+        Pattern::Envelope(payload) => {
+            let expected: BTreeSet<&str> = ["success", *payload].into();
+            if properties != expected {
                 return None;
             }
-            let payload = properties.iter().find(|p| **p != "success")?;
             let reference = schema
                 .pointer(&format!("/properties/{payload}/$ref"))?
                 .as_str()?;
@@ -401,6 +404,15 @@ fn matches(rule: &Rule, shape: &Shape, named: &[(String, &str)]) -> Option<Strin
                 .collect();
             let wanted: BTreeSet<&str> = values.iter().copied().collect();
             (found == wanted).then(|| rule.name.to_string())
+        }
+        Pattern::Union(kinds) => {
+            let found: Vec<&str> = schema
+                .get("oneOf")?
+                .as_array()?
+                .iter()
+                .filter_map(|v| v.get("type")?.as_str())
+                .collect();
+            (found == *kinds).then(|| rule.name.to_string())
         }
         Pattern::TaggedUnion(tags) => {
             let variants = schema.get("oneOf")?.as_array()?;

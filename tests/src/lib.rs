@@ -17,6 +17,16 @@ pub fn spec_bytes() -> Vec<u8> {
     fs::read(workspace_root().join(codegen::SPEC_PATH)).expect("the vendored spec is readable")
 }
 
+/// The overlay of live-API deviations.
+pub fn overlay_bytes() -> Vec<u8> {
+    fs::read(workspace_root().join(codegen::OVERLAY_PATH)).expect("the overlay is readable")
+}
+
+/// Runs the generator on `spec` with the workspace's overlay.
+pub fn generate(spec: &[u8]) -> Result<Vec<codegen::GeneratedFile>, codegen::Error> {
+    codegen::generate(spec, &overlay_bytes())
+}
+
 /// The vendored spec as JSON, for tests that mutate it.
 pub fn spec_json() -> serde_json::Value {
     serde_json::from_slice(&spec_bytes()).expect("the vendored spec is JSON")
@@ -52,12 +62,14 @@ pub struct Scratch {
 }
 
 impl Scratch {
-    /// Copies the vendored spec and every generated file into a fresh temporary folder.
+    /// Copies the vendored spec, its overlay and every generated file into a fresh temporary
+    /// folder.
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let scratch = Self { dir };
         scratch.write(codegen::SPEC_PATH, &spec_bytes());
-        let generated = codegen::generate(&spec_bytes()).expect("the vendored spec generates");
+        scratch.write(codegen::OVERLAY_PATH, &overlay_bytes());
+        let generated = generate(&spec_bytes()).expect("the vendored spec generates");
         for file in generated {
             let bytes = fs::read(workspace_root().join(&file.path)).expect("generated file");
             scratch.write(&file.path, &bytes);

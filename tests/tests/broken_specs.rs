@@ -340,3 +340,96 @@ fn missing_spec_file() {
         outcome.stderr
     );
 }
+
+/// Writes `overlay` into a scratch workspace and asserts both commands fail with exit 2, one
+/// line naming the overlay and containing every `expected` fragment, with nothing written.
+fn assert_overlay_rejected(overlay: &[u8], expected: &[&str]) {
+    let scratch = Scratch::new();
+    scratch.write(codegen::OVERLAY_PATH, overlay);
+    let before = scratch
+        .read(codegen::CLIENT_PATH)
+        .expect("generated client");
+    for command in ["regenerate", "check"] {
+        let outcome = scratch.xtask(&[command]);
+        assert_eq!(outcome.code, 2, "{command}: {outcome:?}");
+        let line = outcome.stderr.trim_end();
+        assert!(
+            !line.contains('\n'),
+            "{command}: more than one line: {line}"
+        );
+        assert!(
+            line.starts_with(&format!("error: {}: ", codegen::OVERLAY_PATH)),
+            "{command}: {line}"
+        );
+        for fragment in expected {
+            assert!(
+                line.contains(fragment),
+                "{command}: `{fragment}` not in: {line}"
+            );
+        }
+        assert_eq!(scratch.read(codegen::CLIENT_PATH).expect("kept"), before);
+    }
+}
+
+fn overlay_with(change: impl FnOnce(&mut Value)) -> Vec<u8> {
+    let mut overlay: Value = serde_json::from_slice(&tests::overlay_bytes()).expect("json");
+    change(&mut overlay);
+    serde_json::to_vec_pretty(&overlay).expect("json")
+}
+
+#[test]
+fn overlay_not_json() {
+    assert_overlay_rejected(b"{\"changes\": [", &["line 1", "not valid JSON"]);
+}
+
+#[test]
+fn overlay_change_without_its_live_behaviour() {
+    assert_overlay_rejected(
+        &overlay_with(|o| {
+            o["changes"][0]
+                .as_object_mut()
+                .expect("change")
+                .remove("live_behaviour");
+        }),
+        &["#/changes/0/live_behaviour", "must name the live behaviour"],
+    );
+}
+
+#[test]
+fn overlay_change_with_an_unknown_key() {
+    assert_overlay_rejected(
+        &overlay_with(|o| o["changes"][1]["requried"] = json!(["x"])),
+        &["#/changes/1/requried", "unknown key"],
+    );
+}
+
+#[test]
+fn overlay_change_that_matches_nothing() {
+    assert_overlay_rejected(
+        &overlay_with(|o| o["changes"][0]["where"]["properties"] = json!(["no_such_field"])),
+        &["#/changes/0/where", "matches no schema", "may be gone"],
+    );
+}
+
+#[test]
+fn overlay_ref_that_does_not_resolve() {
+    assert_overlay_rejected(
+        &overlay_with(|o| {
+            o["changes"][2]["set_properties"]["data"] = json!({"$ref": "#/nowhere"});
+        }),
+        &["#/changes/2/set_properties/data/$ref", "does not resolve"],
+    );
+}
+
+#[test]
+fn missing_overlay_file() {
+    let scratch = Scratch::new();
+    std::fs::remove_file(scratch.root().join(codegen::OVERLAY_PATH)).expect("remove");
+    let outcome = scratch.xtask(&["check"]);
+    assert_eq!(outcome.code, 2, "{outcome:?}");
+    assert!(
+        outcome.stderr.contains("the overlay file does not exist"),
+        "{}",
+        outcome.stderr
+    );
+}

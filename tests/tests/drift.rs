@@ -99,7 +99,7 @@ fn regenerate_writes_only_what_changed_then_reports_nothing_to_do() {
         "{}",
         first.stdout
     );
-    let generated = codegen::generate(&tests::spec_bytes()).expect("generates");
+    let generated = tests::generate(&tests::spec_bytes()).expect("generates");
     assert_eq!(
         scratch.read(path).expect("written"),
         generated[0].contents.as_bytes()

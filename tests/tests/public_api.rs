@@ -6,7 +6,7 @@ use syn::{Attribute, Fields, ImplItem, Item, Visibility};
 
 /// The generated client source, parsed.
 fn generated() -> syn::File {
-    let files = codegen::generate(&tests::spec_bytes()).expect("generates");
+    let files = tests::generate(&tests::spec_bytes()).expect("generates");
     syn::parse_file(&files[0].contents).expect("generated code parses")
 }
 
@@ -63,13 +63,13 @@ fn the_model_types_are_exactly_these() {
         "RoutePageResponse",
         "RouteResponse",
         "RouteUpdate",
-        "RouteWithAccountTag",
-        "RouteWithAccountTagResponse",
         "RouteWithoutDeployment",
         "RouteWithoutDeploymentResponse",
         "StartOutputs",
+        "UpdatedRouteResponse",
         "Version",
         "VersionActive",
+        "VersionData",
         "VersionDetail",
         "VersionDetailResponse",
         "VersionPage",

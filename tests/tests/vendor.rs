@@ -446,9 +446,9 @@ fn xtask_vendor_writes_a_spec_that_generates() {
     assert!(err.is_empty(), "{err}");
     let written = spec_in(root.path());
     assert_eq!(written, cut(&bytes(&document)).expect("cut").into_bytes());
-    let generated = codegen::generate(&written).expect("the vendored spec generates");
+    let generated = tests::generate(&written).expect("the vendored spec generates");
     // References are inlined before naming, so the rewritten operations generate the same code.
-    let committed = codegen::generate(&committed()).expect("the committed spec generates");
+    let committed = tests::generate(&committed()).expect("the committed spec generates");
     assert_eq!(generated, committed);
 
     let (code, out, _) = vendor_in(root.path(), &from);

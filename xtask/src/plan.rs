@@ -40,12 +40,14 @@ pub struct Plan {
     pub changes: Vec<Change>,
 }
 
-/// Reads the spec, generates, and compares with the files under `root`.
+/// Reads the spec and its overlay, generates, and compares with the files under `root`.
 pub fn plan(root: &Path) -> Result<Plan, String> {
     let spec_bytes = files::read(root, codegen::SPEC_PATH)?
         .ok_or_else(|| format!("{}: the spec file does not exist", codegen::SPEC_PATH))?;
-    let generated = quietly(|| codegen::generate(&spec_bytes))
-        .map_err(|e| format!("{}: {e}", codegen::SPEC_PATH))?;
+    let overlay_bytes = files::read(root, codegen::OVERLAY_PATH)?
+        .ok_or_else(|| format!("{}: the overlay file does not exist", codegen::OVERLAY_PATH))?;
+    let generated = quietly(|| codegen::generate(&spec_bytes, &overlay_bytes))
+        .map_err(|e| format!("{}: {e}", e.file))?;
     let mut changes = Vec::with_capacity(generated.len());
     for file in generated {
         let current = files::read(root, &file.path)?

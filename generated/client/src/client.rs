@@ -13,7 +13,7 @@ use crate::error::{Error, decode_error};
 use crate::generated::Client as RawClient;
 use crate::transport::{Capture, Settings, Transport};
 use crate::types::{
-    DeploymentPage, Route, RouteElement, RoutePage, RouteWithAccountTag, RouteWithoutDeployment,
+    DeploymentPage, Route, RouteElement, RoutePage, RouteWithoutDeployment, VersionData,
     VersionDetail, VersionPage,
 };
 
@@ -196,10 +196,7 @@ impl Gateway<'_> {
 
     /// Every route of the gateway, fetched lazily `per_page` at a time; the stream ends after
     /// the first page that is not full.
-    pub fn routes(
-        &self,
-        per_page: NonZeroU64,
-    ) -> impl Stream<Item = Result<RouteWithAccountTag, Error>> + '_ {
+    pub fn routes(&self, per_page: NonZeroU64) -> impl Stream<Item = Result<Route, Error>> + '_ {
         stream::try_unfold(Some(NonZeroU64::MIN), move |next| async move {
             let Some(page) = next else {
                 return Ok(None);
@@ -258,11 +255,7 @@ impl Gateway<'_> {
     }
 
     /// Renames a route (the graph changes through a new version, see [`Gateway::replace_graph`]).
-    pub async fn update_route(
-        &self,
-        route_id: &str,
-        name: &str,
-    ) -> Result<RouteWithAccountTag, Error> {
+    pub async fn update_route(&self, route_id: &str, name: &str) -> Result<Route, Error> {
         const OP: &str = "update_route";
         let (account, gateway) = self.scope(OP)?;
         let id = check_id(OP, "route id", route_id)?;
@@ -427,14 +420,14 @@ impl Gateway<'_> {
         elements: Vec<RouteElement>,
     ) -> Result<VersionDetail, Error> {
         const OP: &str = "replace_graph";
-        let wanted = serde_json::to_value(&elements).unwrap_or_default();
+        // Compared as typed graphs, not as JSON: the API stores `data` as JavaScript writes it
+        // (`100`, not `100.0`), and JSON values see those as different numbers.
+        let wanted = elements.clone();
         self.create_version(route_id, elements).await?;
         let versions = self.list_versions(route_id).await?.versions;
         let created = versions
             .iter()
-            .filter(|v| {
-                serde_json::from_str::<serde_json::Value>(&v.data).is_ok_and(|data| data == wanted)
-            })
+            .filter(|v| graph_of(&v.data).is_some_and(|data| data == wanted))
             .max_by(|a, b| a.created_at.cmp(&b.created_at))
             .ok_or_else(|| Error::InvalidArgument {
                 operation: OP,
@@ -444,5 +437,13 @@ impl Gateway<'_> {
         self.create_deployment(route_id, &created.version_id)
             .await?;
         self.get_version(route_id, &created.version_id).await
+    }
+}
+
+/// A version's graph, whichever way the API sent it.
+fn graph_of(data: &VersionData) -> Option<Vec<RouteElement>> {
+    match data {
+        VersionData::String(text) => serde_json::from_str(text).ok(),
+        VersionData::Array(elements) => Some(elements.clone()),
     }
 }

@@ -69,7 +69,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///A success response as sent: `success` and the payload.
+    ///A success response as sent: `success` and the page in `data`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeploymentPageResponse {
         ///The page of results.
@@ -100,7 +100,10 @@ pub mod types {
         ///What went wrong; at least one entry.
         pub errors: ::std::vec::Vec<ErrorMessage>,
         ///Empty on errors (`{}`).
-        pub result: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub result: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         ///Whether the request succeeded.
         pub success: bool,
     }
@@ -112,6 +115,9 @@ pub mod types {
     ///One error reported by the API.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorMessage {
+        ///Cloudflare's numeric error code, such as 7001 for an invalid route graph.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<i64>,
         ///What went wrong, in words.
         pub message: ::std::string::String,
     }
@@ -261,6 +267,9 @@ pub mod types {
     ///A dynamic route with its graph, its live deployment and its current version.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Route {
+        ///The tag of the Cloudflare account that owns the route.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub account_tag: ::std::option::Option<::std::string::String>,
         ///When it was created.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///The deployment that is live.
@@ -354,14 +363,14 @@ pub mod types {
         ///How many items a page holds.
         pub per_page: f64,
         ///The routes on this page.
-        pub routes: ::std::vec::Vec<RouteWithAccountTag>,
+        pub routes: ::std::vec::Vec<Route>,
     }
     impl RoutePage {
         pub fn builder() -> builder::RoutePage {
             Default::default()
         }
     }
-    ///A success response as sent: `success` and the payload.
+    ///A success response as sent: `success` and the page in `data`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RoutePageResponse {
         ///The page of results.
@@ -374,7 +383,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///A success response as sent: `success` and the payload.
+    ///A success response as sent: `success` and the payload in `result`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RouteResponse {
         ///The payload.
@@ -395,46 +404,6 @@ pub mod types {
     }
     impl RouteUpdate {
         pub fn builder() -> builder::RouteUpdate {
-            Default::default()
-        }
-    }
-    ///A dynamic route as listed or updated: a [`Route`] that also carries the owning account's tag.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct RouteWithAccountTag {
-        ///The tag of the Cloudflare account that owns the route.
-        pub account_tag: ::std::string::String,
-        ///When it was created.
-        pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///The deployment that is live.
-        pub deployment: Deployment,
-        ///The route graph: its elements, linked by their ids.
-        pub elements: ::std::vec::Vec<RouteElement>,
-        ///The AI Gateway the route belongs to.
-        pub gateway_id: ::std::string::String,
-        ///The route's id.
-        pub id: ::std::string::String,
-        ///When the route was last changed.
-        pub modified_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///The route's name, unique within its gateway.
-        pub name: ::std::string::String,
-        ///The version that is live.
-        pub version: Version,
-    }
-    impl RouteWithAccountTag {
-        pub fn builder() -> builder::RouteWithAccountTag {
-            Default::default()
-        }
-    }
-    ///A success response as sent: `success` and the payload.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct RouteWithAccountTagResponse {
-        ///The route after the change.
-        pub route: RouteWithAccountTag,
-        ///Whether the request succeeded.
-        pub success: bool,
-    }
-    impl RouteWithAccountTagResponse {
-        pub fn builder() -> builder::RouteWithAccountTagResponse {
             Default::default()
         }
     }
@@ -459,7 +428,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///A success response as sent: `success` and the payload.
+    ///A success response as sent: `success` and the payload in `result`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RouteWithoutDeploymentResponse {
         ///The payload.
@@ -483,15 +452,31 @@ pub mod types {
             Default::default()
         }
     }
+    ///The response to an update: `success` and the route after the change in `route`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct UpdatedRouteResponse {
+        ///The route after the change.
+        pub route: Route,
+        ///Whether the request succeeded.
+        pub success: bool,
+    }
+    impl UpdatedRouteResponse {
+        pub fn builder() -> builder::UpdatedRouteResponse {
+            Default::default()
+        }
+    }
     ///One version of a route's graph, as listed or embedded in a [`Route`]; `data` holds the graph as Cloudflare stores it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Version {
         ///Whether this version is the deployed one.
         pub active: VersionActive,
+        ///A comment on the version, when the API sends one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub comment: ::std::option::Option<::std::string::String>,
         ///When it was created.
         pub created_at: ::std::string::String,
-        ///The graph as Cloudflare stores it: the elements as a JSON string.
-        pub data: ::std::string::String,
+        ///The graph: a JSON string of the elements, or the elements themselves.
+        pub data: VersionData,
         ///Whether Cloudflare found the graph valid, when it says.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_valid: ::std::option::Option<bool>,
@@ -558,21 +543,40 @@ pub mod types {
             value.parse()
         }
     }
+    ///A version's graph as the API sends it: a JSON string of the elements, as documented, or the elements themselves, as some responses send them.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum VersionData {
+        String(::std::string::String),
+        Array(::std::vec::Vec<RouteElement>),
+    }
+    impl ::std::convert::From<::std::vec::Vec<RouteElement>> for VersionData {
+        fn from(value: ::std::vec::Vec<RouteElement>) -> Self {
+            Self::Array(value)
+        }
+    }
     ///One version of a route with its graph decoded into elements.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct VersionDetail {
         ///Whether this version is the deployed one.
         pub active: VersionActive,
+        ///A comment on the version, when the API sends one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub comment: ::std::option::Option<::std::string::String>,
         ///When it was created.
         pub created_at: ::std::string::String,
-        ///The graph as Cloudflare stores it: the elements as a JSON string.
-        pub data: ::std::string::String,
+        ///The graph: a JSON string of the elements, or the elements themselves.
+        pub data: VersionData,
         ///The route graph: its elements, linked by their ids.
-        pub elements: ::std::vec::Vec<RouteElement>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub elements: ::std::option::Option<::std::vec::Vec<RouteElement>>,
         ///The AI Gateway the route belongs to.
         pub gateway_id: ::std::string::String,
         ///The route's id.
         pub id: ::std::string::String,
+        ///Whether Cloudflare found the graph valid, when it says.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_valid: ::std::option::Option<bool>,
         ///When the route was last changed.
         pub modified_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///The route's name, unique within its gateway.
@@ -585,7 +589,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///A success response as sent: `success` and the payload.
+    ///A success response as sent: `success` and the payload in `result`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct VersionDetailResponse {
         ///The payload.
@@ -617,7 +621,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///A success response as sent: `success` and the payload.
+    ///A success response as sent: `success` and the page in `data`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct VersionPageResponse {
         ///The page of results.
@@ -1055,7 +1059,9 @@ pub mod types {
                 ::std::string::String,
             >,
             result: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 ::std::string::String,
             >,
             success: ::std::result::Result<bool, ::std::string::String>,
@@ -1064,7 +1070,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     errors: Err("no value supplied for errors".to_string()),
-                    result: Err("no value supplied for result".to_string()),
+                    result: Ok(Default::default()),
                     success: Err("no value supplied for success".to_string()),
                 }
             }
@@ -1085,7 +1091,9 @@ pub mod types {
             pub fn result<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1132,16 +1140,33 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ErrorMessage {
+            code: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for ErrorMessage {
             fn default() -> Self {
                 Self {
+                    code: Ok(Default::default()),
                     message: Err("no value supplied for message".to_string()),
                 }
             }
         }
         impl ErrorMessage {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1160,12 +1185,18 @@ pub mod types {
             fn try_from(
                 value: ErrorMessage,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { message: value.message? })
+                Ok(Self {
+                    code: value.code?,
+                    message: value.message?,
+                })
             }
         }
         impl ::std::convert::From<super::ErrorMessage> for ErrorMessage {
             fn from(value: super::ErrorMessage) -> Self {
-                Self { message: Ok(value.message) }
+                Self {
+                    code: Ok(value.code),
+                    message: Ok(value.message),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -1564,6 +1595,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct Route {
+            account_tag: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             created_at: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
@@ -1588,6 +1623,7 @@ pub mod types {
         impl ::std::default::Default for Route {
             fn default() -> Self {
                 Self {
+                    account_tag: Ok(Default::default()),
                     created_at: Err("no value supplied for created_at".to_string()),
                     deployment: Err("no value supplied for deployment".to_string()),
                     elements: Err("no value supplied for elements".to_string()),
@@ -1600,6 +1636,18 @@ pub mod types {
             }
         }
         impl Route {
+            pub fn account_tag<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_tag = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_tag: {e}")
+                    });
+                self
+            }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -1701,6 +1749,7 @@ pub mod types {
                 value: Route,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    account_tag: value.account_tag?,
                     created_at: value.created_at?,
                     deployment: value.deployment?,
                     elements: value.elements?,
@@ -1715,6 +1764,7 @@ pub mod types {
         impl ::std::convert::From<super::Route> for Route {
             fn from(value: super::Route) -> Self {
                 Self {
+                    account_tag: Ok(value.account_tag),
                     created_at: Ok(value.created_at),
                     deployment: Ok(value.deployment),
                     elements: Ok(value.elements),
@@ -1739,7 +1789,7 @@ pub mod types {
             page: ::std::result::Result<f64, ::std::string::String>,
             per_page: ::std::result::Result<f64, ::std::string::String>,
             routes: ::std::result::Result<
-                ::std::vec::Vec<super::RouteWithAccountTag>,
+                ::std::vec::Vec<super::Route>,
                 ::std::string::String,
             >,
         }
@@ -1809,7 +1859,7 @@ pub mod types {
             }
             pub fn routes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::RouteWithAccountTag>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Route>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.routes = value
@@ -1997,253 +2047,6 @@ pub mod types {
         impl ::std::convert::From<super::RouteUpdate> for RouteUpdate {
             fn from(value: super::RouteUpdate) -> Self {
                 Self { name: Ok(value.name) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RouteWithAccountTag {
-            account_tag: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            created_at: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
-                ::std::string::String,
-            >,
-            deployment: ::std::result::Result<super::Deployment, ::std::string::String>,
-            elements: ::std::result::Result<
-                ::std::vec::Vec<super::RouteElement>,
-                ::std::string::String,
-            >,
-            gateway_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            modified_at: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            version: ::std::result::Result<super::Version, ::std::string::String>,
-        }
-        impl ::std::default::Default for RouteWithAccountTag {
-            fn default() -> Self {
-                Self {
-                    account_tag: Err("no value supplied for account_tag".to_string()),
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    deployment: Err("no value supplied for deployment".to_string()),
-                    elements: Err("no value supplied for elements".to_string()),
-                    gateway_id: Err("no value supplied for gateway_id".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    modified_at: Err("no value supplied for modified_at".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    version: Err("no value supplied for version".to_string()),
-                }
-            }
-        }
-        impl RouteWithAccountTag {
-            pub fn account_tag<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_tag = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for account_tag: {e}")
-                    });
-                self
-            }
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn deployment<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Deployment>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.deployment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deployment: {e}")
-                    });
-                self
-            }
-            pub fn elements<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::RouteElement>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.elements = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for elements: {e}")
-                    });
-                self
-            }
-            pub fn gateway_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.gateway_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for gateway_id: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn modified_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.modified_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for modified_at: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn version<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Version>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.version = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for version: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RouteWithAccountTag>
-        for super::RouteWithAccountTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RouteWithAccountTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_tag: value.account_tag?,
-                    created_at: value.created_at?,
-                    deployment: value.deployment?,
-                    elements: value.elements?,
-                    gateway_id: value.gateway_id?,
-                    id: value.id?,
-                    modified_at: value.modified_at?,
-                    name: value.name?,
-                    version: value.version?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RouteWithAccountTag> for RouteWithAccountTag {
-            fn from(value: super::RouteWithAccountTag) -> Self {
-                Self {
-                    account_tag: Ok(value.account_tag),
-                    created_at: Ok(value.created_at),
-                    deployment: Ok(value.deployment),
-                    elements: Ok(value.elements),
-                    gateway_id: Ok(value.gateway_id),
-                    id: Ok(value.id),
-                    modified_at: Ok(value.modified_at),
-                    name: Ok(value.name),
-                    version: Ok(value.version),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RouteWithAccountTagResponse {
-            route: ::std::result::Result<
-                super::RouteWithAccountTag,
-                ::std::string::String,
-            >,
-            success: ::std::result::Result<bool, ::std::string::String>,
-        }
-        impl ::std::default::Default for RouteWithAccountTagResponse {
-            fn default() -> Self {
-                Self {
-                    route: Err("no value supplied for route".to_string()),
-                    success: Err("no value supplied for success".to_string()),
-                }
-            }
-        }
-        impl RouteWithAccountTagResponse {
-            pub fn route<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::RouteWithAccountTag>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.route = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for route: {e}")
-                    });
-                self
-            }
-            pub fn success<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.success = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for success: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RouteWithAccountTagResponse>
-        for super::RouteWithAccountTagResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RouteWithAccountTagResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    route: value.route?,
-                    success: value.success?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RouteWithAccountTagResponse>
-        for RouteWithAccountTagResponse {
-            fn from(value: super::RouteWithAccountTagResponse) -> Self {
-                Self {
-                    route: Ok(value.route),
-                    success: Ok(value.success),
-                }
             }
         }
         #[derive(Clone, Debug)]
@@ -2482,13 +2285,76 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct UpdatedRouteResponse {
+            route: ::std::result::Result<super::Route, ::std::string::String>,
+            success: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for UpdatedRouteResponse {
+            fn default() -> Self {
+                Self {
+                    route: Err("no value supplied for route".to_string()),
+                    success: Err("no value supplied for success".to_string()),
+                }
+            }
+        }
+        impl UpdatedRouteResponse {
+            pub fn route<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Route>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.route = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for route: {e}")
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdatedRouteResponse>
+        for super::UpdatedRouteResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdatedRouteResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    route: value.route?,
+                    success: value.success?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdatedRouteResponse> for UpdatedRouteResponse {
+            fn from(value: super::UpdatedRouteResponse) -> Self {
+                Self {
+                    route: Ok(value.route),
+                    success: Ok(value.success),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Version {
             active: ::std::result::Result<super::VersionActive, ::std::string::String>,
+            comment: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             created_at: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
-            data: ::std::result::Result<::std::string::String, ::std::string::String>,
+            data: ::std::result::Result<super::VersionData, ::std::string::String>,
             is_valid: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -2502,6 +2368,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     active: Err("no value supplied for active".to_string()),
+                    comment: Ok(Default::default()),
                     created_at: Err("no value supplied for created_at".to_string()),
                     data: Err("no value supplied for data".to_string()),
                     is_valid: Ok(Default::default()),
@@ -2522,6 +2389,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn comment<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.comment = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for comment: {e}")
+                    });
+                self
+            }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2536,7 +2415,7 @@ pub mod types {
             }
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::VersionData>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -2578,6 +2457,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     active: value.active?,
+                    comment: value.comment?,
                     created_at: value.created_at?,
                     data: value.data?,
                     is_valid: value.is_valid?,
@@ -2589,6 +2469,7 @@ pub mod types {
             fn from(value: super::Version) -> Self {
                 Self {
                     active: Ok(value.active),
+                    comment: Ok(value.comment),
                     created_at: Ok(value.created_at),
                     data: Ok(value.data),
                     is_valid: Ok(value.is_valid),
@@ -2599,13 +2480,17 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct VersionDetail {
             active: ::std::result::Result<super::VersionActive, ::std::string::String>,
+            comment: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             created_at: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
-            data: ::std::result::Result<::std::string::String, ::std::string::String>,
+            data: ::std::result::Result<super::VersionData, ::std::string::String>,
             elements: ::std::result::Result<
-                ::std::vec::Vec<super::RouteElement>,
+                ::std::option::Option<::std::vec::Vec<super::RouteElement>>,
                 ::std::string::String,
             >,
             gateway_id: ::std::result::Result<
@@ -2613,6 +2498,10 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            is_valid: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             modified_at: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
@@ -2627,11 +2516,13 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     active: Err("no value supplied for active".to_string()),
+                    comment: Ok(Default::default()),
                     created_at: Err("no value supplied for created_at".to_string()),
                     data: Err("no value supplied for data".to_string()),
-                    elements: Err("no value supplied for elements".to_string()),
+                    elements: Ok(Default::default()),
                     gateway_id: Err("no value supplied for gateway_id".to_string()),
                     id: Err("no value supplied for id".to_string()),
+                    is_valid: Ok(Default::default()),
                     modified_at: Err("no value supplied for modified_at".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     version_id: Err("no value supplied for version_id".to_string()),
@@ -2651,6 +2542,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn comment<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.comment = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for comment: {e}")
+                    });
+                self
+            }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2665,7 +2568,7 @@ pub mod types {
             }
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::VersionData>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -2677,7 +2580,9 @@ pub mod types {
             }
             pub fn elements<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::RouteElement>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::RouteElement>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.elements = value
@@ -2707,6 +2612,18 @@ pub mod types {
                 self.id = value
                     .try_into()
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_valid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_valid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_valid: {e}")
+                    });
                 self
             }
             pub fn modified_at<T>(mut self, value: T) -> Self
@@ -2753,11 +2670,13 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     active: value.active?,
+                    comment: value.comment?,
                     created_at: value.created_at?,
                     data: value.data?,
                     elements: value.elements?,
                     gateway_id: value.gateway_id?,
                     id: value.id?,
+                    is_valid: value.is_valid?,
                     modified_at: value.modified_at?,
                     name: value.name?,
                     version_id: value.version_id?,
@@ -2768,11 +2687,13 @@ pub mod types {
             fn from(value: super::VersionDetail) -> Self {
                 Self {
                     active: Ok(value.active),
+                    comment: Ok(value.comment),
                     created_at: Ok(value.created_at),
                     data: Ok(value.data),
                     elements: Ok(value.elements),
                     gateway_id: Ok(value.gateway_id),
                     id: Ok(value.id),
+                    is_valid: Ok(value.is_valid),
                     modified_at: Ok(value.modified_at),
                     name: Ok(value.name),
                     version_id: Ok(value.version_id),
@@ -3853,7 +3774,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::RouteWithAccountTagResponse>,
+            ResponseValue<types::UpdatedRouteResponse>,
             Error<types::ErrorBody>,
         > {
             let Self { client, account_id, gateway_id, id, body } = self;

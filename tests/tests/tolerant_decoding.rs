@@ -1,0 +1,105 @@
+//! What the live API really sends decodes: each test is one behaviour that
+//! `spec/overlay.json` absorbs (or that the generated types tolerate by design).
+
+use cloudflare_dynamic_routing::types::{
+    ErrorBody, RoutePageResponse, RouteResponse, VersionData, VersionDetailResponse,
+    VersionPageResponse,
+};
+use serde_json::{Value, json};
+use tests::fixtures;
+
+fn decode<T: serde::de::DeserializeOwned>(body: Value) -> T {
+    match serde_json::from_value(body) {
+        Ok(value) => value,
+        Err(e) => panic!("{} does not decode: {e}", std::any::type_name::<T>()),
+    }
+}
+
+#[test]
+fn account_tag_comes_and_goes_on_routes() {
+    let mut route = fixtures::route(json!({
+        "deployment": fixtures::deployment(), "version": fixtures::version(),
+    }));
+    let without: RouteResponse = decode(json!({"success": true, "result": route.clone()}));
+    assert_eq!(without.result.account_tag, None);
+    route["account_tag"] = json!("acct");
+    let with: RouteResponse = decode(json!({"success": true, "result": route.clone()}));
+    assert_eq!(with.result.account_tag.as_deref(), Some("acct"));
+    let page: RoutePageResponse = decode(fixtures::page("routes", json!([route])));
+    assert_eq!(page.data.routes[0].account_tag.as_deref(), Some("acct"));
+}
+
+#[test]
+fn version_data_is_a_string_or_an_array_of_elements() {
+    let mut version = fixtures::version();
+    version["data"] = json!("[]");
+    let listed: VersionPageResponse = decode(fixtures::page("versions", json!([version.clone()])));
+    assert!(matches!(&listed.data.versions[0].data, VersionData::String(s) if s == "[]"));
+    version["data"] = fixtures::graph();
+    let listed: VersionPageResponse = decode(fixtures::page("versions", json!([version])));
+    match &listed.data.versions[0].data {
+        VersionData::Array(elements) => assert_eq!(
+            elements.len(),
+            fixtures::graph().as_array().map_or(0, Vec::len)
+        ),
+        other => panic!("expected elements, got {other:?}"),
+    }
+}
+
+fn version_detail(extra: Value) -> Value {
+    let mut detail = json!({
+        "id": fixtures::ROUTE_ID, "name": "r", "gateway_id": fixtures::GATEWAY,
+        "version_id": fixtures::VERSION_ID, "active": "true", "data": "[]",
+        "created_at": "2026-11-01 10:00:00", "modified_at": "2026-11-02T11:30:15.250Z",
+    });
+    for (key, value) in extra.as_object().expect("object") {
+        detail[key] = value.clone();
+    }
+    json!({"success": true, "result": detail})
+}
+
+#[test]
+fn a_version_s_elements_may_be_missing_or_null() {
+    let missing: VersionDetailResponse = decode(version_detail(json!({})));
+    assert_eq!(missing.result.elements, None);
+    let null: VersionDetailResponse = decode(version_detail(json!({"elements": null})));
+    assert_eq!(null.result.elements, None);
+    let present: VersionDetailResponse =
+        decode(version_detail(json!({"elements": fixtures::graph()})));
+    assert!(present.result.elements.is_some_and(|e| !e.is_empty()));
+}
+
+#[test]
+fn is_valid_and_comment_come_and_go() {
+    let with: VersionDetailResponse = decode(version_detail(
+        json!({"is_valid": false, "comment": "first try"}),
+    ));
+    assert_eq!(with.result.is_valid, Some(false));
+    assert_eq!(with.result.comment.as_deref(), Some("first try"));
+    let without: VersionDetailResponse = decode(version_detail(json!({})));
+    assert_eq!(
+        (without.result.is_valid, without.result.comment),
+        (None, None)
+    );
+}
+
+#[test]
+fn unknown_fields_are_ignored() {
+    let body = version_detail(
+        json!({"brand_new_field": {"nested": [1, 2]}, "elements": fixtures::graph()}),
+    );
+    let decoded: VersionDetailResponse = decode(body);
+    assert_eq!(decoded.result.version_id, fixtures::VERSION_ID);
+}
+
+#[test]
+fn error_bodies_carry_codes_and_may_have_a_null_or_absent_result() {
+    let with_code: ErrorBody = decode(json!({
+        "success": false, "result": null,
+        "errors": [{"code": 7001, "message": "Invalid route"}]
+    }));
+    assert_eq!(with_code.errors[0].code, Some(7001));
+    assert_eq!(with_code.result, None);
+    let absent: ErrorBody = decode(json!({"success": false, "errors": [{"message": "x"}]}));
+    assert_eq!((absent.errors[0].code, absent.result), (None, None));
+}
