@@ -53,6 +53,11 @@ const fn op(operation_id: &'static str, method: &'static str) -> OperationName {
     }
 }
 
+/// Generated names that typify replaces with hand-written types, and the types' paths.
+/// `AnyElement` is hand-written because its decoding cannot be expressed in a schema: strict
+/// for the kinds the spec lists, keeping any other kind whole instead of failing.
+pub const REPLACEMENTS: &[(&str, &str)] = &[("AnyElement", "crate::graph::AnyElement")];
+
 /// Looks up the method name for an operationId.
 pub fn method_for(operation_id: &str) -> Option<&'static str> {
     OPERATIONS
@@ -88,7 +93,8 @@ pub enum Pattern {
     StringEnum(&'static [&'static str]),
     /// A `oneOf` whose variants are told apart by these `type` tags, in any order.
     TaggedUnion(&'static [&'static str]),
-    /// A `oneOf` whose variants are schemas of these JSON types, in this order.
+    /// A `oneOf` whose variants are, in this order, schemas of these JSON types or references
+    /// to shapes of these names.
     Union(&'static [&'static str]),
 }
 
@@ -246,6 +252,12 @@ pub const RULES: &[Rule] = &[
               sends it as a string.",
         roles: ANY,
         pattern: StringEnum(&["true", "false"]),
+    },
+    Rule {
+        name: "AnyElement",
+        doc: "A route element as the API sends it: a kind this client knows, or one it does not.",
+        roles: ANY,
+        pattern: Union(&["RouteElement", "object"]),
     },
     Rule {
         name: "VersionData",

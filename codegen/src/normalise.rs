@@ -274,7 +274,10 @@ impl Shapes {
                 }
             }
         }
-        if is_union_variant || !deserves_name(object) {
+        // Object variants stay inline (typify builds tagged enums only from inline objects);
+        // a variant that is itself a union is named like any other union.
+        let is_union = object.contains_key("oneOf") || object.contains_key("anyOf");
+        if (is_union_variant && !is_union) || !deserves_name(object) {
             return Ok(());
         }
         let key = canonical_schema(schema);
@@ -410,7 +413,15 @@ fn matches(rule: &Rule, shape: &Shape, named: &[(String, &str)]) -> Option<Strin
                 .get("oneOf")?
                 .as_array()?
                 .iter()
-                .filter_map(|v| v.get("type")?.as_str())
+                .filter_map(
+                    |variant| match variant.get("$ref").and_then(Value::as_str) {
+                        Some(reference) => {
+                            let index: usize = reference.strip_prefix(PROVISIONAL)?.parse().ok()?;
+                            named.get(index).map(|(name, _)| name.as_str())
+                        }
+                        None => variant.get("type")?.as_str(),
+                    },
+                )
                 .collect();
             (found == *kinds).then(|| rule.name.to_string())
         }

@@ -3,8 +3,10 @@
 //!
 //! Each change names the live behaviour it absorbs (`live_behaviour`), selects every object
 //! schema that has all of `where.properties` (in request or response bodies, if `where.in`
-//! says so), and may make properties `optional`, `nullable`, replace them (`set_properties`)
-//! or add optional ones (`add_properties`). A `$ref` inside a change points into the spec.
+//! says so), and may make properties `optional`, `nullable`, replace them (`set_properties`),
+//! add optional ones (`add_properties`) or let an array property's items also be another
+//! schema (`widen_items`: the spec's own item schema stays, so every operation's copy is still
+//! compared when types are named). A `$ref` inside a change points into the spec.
 //! A change that matches nothing is an error: the behaviour it absorbed may be gone.
 
 use serde_json::{Map, Value};
@@ -28,6 +30,7 @@ struct Change {
     nullable: Vec<String>,
     set_properties: Map<String, Value>,
     add_properties: Map<String, Value>,
+    widen_items: Map<String, Value>,
 }
 
 /// A parsed overlay, ready to apply.
@@ -43,6 +46,7 @@ const CHANGE_KEYS: &[&str] = &[
     "nullable",
     "set_properties",
     "add_properties",
+    "widen_items",
 ];
 
 impl Overlay {
@@ -151,11 +155,13 @@ fn parse_change(change: &Value, at: &str) -> Result<Change, Error> {
         nullable: strings(object.get("nullable"), &pointer::push(at, "nullable"))?,
         set_properties: map("set_properties")?,
         add_properties: map("add_properties")?,
+        widen_items: map("widen_items")?,
     };
     let does_nothing = parsed.optional.is_empty()
         && parsed.nullable.is_empty()
         && parsed.set_properties.is_empty()
-        && parsed.add_properties.is_empty();
+        && parsed.add_properties.is_empty()
+        && parsed.widen_items.is_empty();
     if does_nothing {
         return Err(Error::at(at, "the change changes nothing"));
     }
@@ -184,6 +190,7 @@ impl Change {
         for (key, map) in [
             ("set_properties", &mut change.set_properties),
             ("add_properties", &mut change.add_properties),
+            ("widen_items", &mut change.widen_items),
         ] {
             for (name, schema) in map.iter_mut() {
                 let at = pointer::push(&pointer::push(&self.at, key), name);
@@ -302,6 +309,12 @@ fn apply_here(change: &Change, object: &mut Map<String, Value>) {
     for (name, schema) in &change.add_properties {
         if !properties.contains_key(name) {
             properties.insert(name.clone(), schema.clone());
+        }
+    }
+    for (name, alternative) in &change.widen_items {
+        if let Some(items) = properties.get_mut(name).and_then(|p| p.get_mut("items")) {
+            let original = items.take();
+            *items = serde_json::json!({ "oneOf": [original, alternative] });
         }
     }
     for name in &change.nullable {

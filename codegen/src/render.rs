@@ -8,7 +8,7 @@ use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, 
 use serde_json::Value;
 
 use crate::normalise::Normalised;
-use crate::{Error, GENERATED_MARKER, SPEC_PATH, check, parse, pointer};
+use crate::{Error, GENERATED_MARKER, SPEC_PATH, check, naming, parse, pointer};
 
 /// The progenitor settings the client is generated with.
 fn settings() -> GenerationSettings {
@@ -24,6 +24,9 @@ fn settings() -> GenerationSettings {
         .with_derive("PartialEq")
         // Ordered maps: re-encoding a percentage split gives the same bytes every time.
         .with_map_type("::std::collections::BTreeMap");
+    for (generated, hand_written) in naming::REPLACEMENTS {
+        settings.with_replacement(generated, hand_written, std::iter::empty());
+    }
     settings
 }
 

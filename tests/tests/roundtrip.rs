@@ -4,6 +4,7 @@
 //! The bodies go through the generated client against a local mock server, so each
 //! operation's *actual* request and response types are exercised, not a type picked here.
 
+use cloudflare_dynamic_routing::graph::AnyElement;
 use cloudflare_dynamic_routing::raw::Error;
 use cloudflare_dynamic_routing::types::{
     ErrorBody, Route, RouteElement, RouteResponse, RouteWithoutDeployment, VersionDetail,
@@ -299,55 +300,57 @@ async fn every_operation_round_trips_every_element_kind() {
 
 /// The decoded graph has each kind as its own variant, with its own outputs and properties:
 /// the bug this guards against decoded every variant's outputs as the `start` element's.
-fn assert_all_kinds(elements: &[RouteElement]) {
+fn assert_all_kinds(elements: &[AnyElement]) {
     let kinds: Vec<&str> = elements
         .iter()
-        .map(|element| match element {
-            RouteElement::Start { outputs, .. } => {
-                assert_eq!(outputs.next.element_id, "plan");
-                "start"
-            }
-            RouteElement::Conditional {
-                outputs,
-                properties,
-                ..
-            } => {
-                assert_eq!(outputs.true_.element_id, "budget");
-                assert_eq!(outputs.false_.element_id, "split");
-                assert_eq!(
-                    properties.conditions["metadata.plan"],
-                    json!({"$eq": "free"})
-                );
-                "conditional"
-            }
-            RouteElement::Percentage { outputs, .. } => {
-                assert_eq!(outputs.keys().collect::<Vec<_>>(), ["30%", "70%"]);
-                "percentage"
-            }
-            RouteElement::Rate {
-                outputs,
-                properties,
-                ..
-            } => {
-                assert_eq!(outputs.fallback.element_id, "end");
-                assert_eq!(properties.key, "metadata.user");
-                assert_eq!((properties.limit, properties.window), (100.0, 3600.0));
-                "rate"
-            }
-            RouteElement::Model {
-                outputs,
-                properties,
-                ..
-            } => {
-                assert!(!outputs.success.element_id.is_empty());
-                assert!(!properties.model.is_empty() && !properties.provider.is_empty());
-                "model"
-            }
-            RouteElement::End { outputs, .. } => {
-                assert!(outputs.is_empty());
-                "end"
-            }
-        })
+        .map(
+            |element| match element.known().expect("every kind is known") {
+                RouteElement::Start { outputs, .. } => {
+                    assert_eq!(outputs.next.element_id, "plan");
+                    "start"
+                }
+                RouteElement::Conditional {
+                    outputs,
+                    properties,
+                    ..
+                } => {
+                    assert_eq!(outputs.true_.element_id, "budget");
+                    assert_eq!(outputs.false_.element_id, "split");
+                    assert_eq!(
+                        properties.conditions["metadata.plan"],
+                        json!({"$eq": "free"})
+                    );
+                    "conditional"
+                }
+                RouteElement::Percentage { outputs, .. } => {
+                    assert_eq!(outputs.keys().collect::<Vec<_>>(), ["30%", "70%"]);
+                    "percentage"
+                }
+                RouteElement::Rate {
+                    outputs,
+                    properties,
+                    ..
+                } => {
+                    assert_eq!(outputs.fallback.element_id, "end");
+                    assert_eq!(properties.key, "metadata.user");
+                    assert_eq!((properties.limit, properties.window), (100.0, 3600.0));
+                    "rate"
+                }
+                RouteElement::Model {
+                    outputs,
+                    properties,
+                    ..
+                } => {
+                    assert!(!outputs.success.element_id.is_empty());
+                    assert!(!properties.model.is_empty() && !properties.provider.is_empty());
+                    "model"
+                }
+                RouteElement::End { outputs, .. } => {
+                    assert!(outputs.is_empty());
+                    "end"
+                }
+            },
+        )
         .collect();
     assert_eq!(
         kinds,
@@ -524,7 +527,8 @@ fn the_seed_example_decodes_with_integer_valued_numbers_too() {
     );
 }
 
-/// Compile-time: every operation's graph is the one `RouteElement` type.
+/// Compile-time: every response graph is `AnyElement`s (a kind this client knows, or one it
+/// does not), every request graph `RouteElement`s, the one generated element union.
 #[allow(dead_code)]
 fn one_element_type_everywhere(
     a: Route,
@@ -532,12 +536,9 @@ fn one_element_type_everywhere(
     d: VersionDetail,
     e: cloudflare_dynamic_routing::types::NewRoute,
     f: cloudflare_dynamic_routing::types::NewVersion,
-) -> [Vec<RouteElement>; 5] {
-    [
-        a.elements,
-        c.elements,
-        d.elements.unwrap_or_default(),
-        e.elements,
-        f.elements,
-    ]
+) -> ([Vec<AnyElement>; 3], [Vec<RouteElement>; 2]) {
+    (
+        [a.elements, c.elements, d.elements.unwrap_or_default()],
+        [e.elements, f.elements],
+    )
 }

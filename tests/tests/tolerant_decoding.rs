@@ -1,6 +1,7 @@
 //! What the live API really sends decodes: each test is one behaviour that
 //! `spec/overlay.json` absorbs (or that the generated types tolerate by design).
 
+use cloudflare_dynamic_routing::graph::{AnyElement, known_elements};
 use cloudflare_dynamic_routing::types::{
     ErrorBody, RoutePageResponse, RouteResponse, VersionData, VersionDetailResponse,
     VersionPageResponse,
@@ -102,4 +103,73 @@ fn error_bodies_carry_codes_and_may_have_a_null_or_absent_result() {
     assert_eq!(with_code.result, None);
     let absent: ErrorBody = decode(json!({"success": false, "errors": [{"message": "x"}]}));
     assert_eq!((absent.errors[0].code, absent.result), (None, None));
+}
+
+fn graph_with_a_new_kind() -> Value {
+    let mut graph = fixtures::graph();
+    graph.as_array_mut().expect("array").push(json!({
+        "id": "cache", "type": "semantic_cache",
+        "properties": {"threshold": 0.92}, "outputs": {"hit": {"elementId": "end"}}
+    }));
+    graph
+}
+
+#[test]
+fn an_element_of_an_unknown_kind_is_kept_whole() {
+    let graph = graph_with_a_new_kind();
+    let route = fixtures::route(json!({
+        "deployment": fixtures::deployment(), "version": fixtures::version(), "elements": graph.clone(),
+    }));
+    let decoded: RouteResponse = decode(json!({"success": true, "result": route.clone()}));
+    let last = decoded.result.elements.last().expect("elements");
+    match last {
+        AnyElement::Unknown(unknown) => {
+            assert_eq!(unknown.kind(), "semantic_cache");
+            assert_eq!(unknown.id(), Some("cache"));
+            assert_eq!(unknown.json()["properties"]["threshold"], json!(0.92));
+        }
+        AnyElement::Known(known) => panic!("decoded as a known kind: {known:?}"),
+    }
+    assert_eq!(last.id(), "cache");
+    // It re-encodes exactly as it came, with the rest of the route.
+    assert_eq!(
+        serde_json::to_value(&decoded.result).expect("encodes"),
+        route
+    );
+    // The graph tools say which elements they cannot reason about.
+    let unknown = known_elements(&decoded.result.elements).expect_err("one unknown kind");
+    assert_eq!(unknown.len(), 1);
+
+    let page: RoutePageResponse = decode(fixtures::page("routes", json!([route])));
+    assert_eq!(
+        page.data.routes[0].elements.len(),
+        graph.as_array().map_or(0, Vec::len)
+    );
+}
+
+#[test]
+fn a_malformed_element_of_a_known_kind_is_still_an_error() {
+    let mut graph = fixtures::graph();
+    let rate = graph
+        .as_array_mut()
+        .and_then(|g| g.iter_mut().find(|e| e["type"] == "rate"))
+        .expect("the fixture has a rate element");
+    rate["properties"]
+        .as_object_mut()
+        .expect("properties")
+        .remove("limit");
+    let route = fixtures::route(json!({
+        "deployment": fixtures::deployment(), "version": fixtures::version(), "elements": graph,
+    }));
+    let error = serde_json::from_value::<RouteResponse>(json!({"success": true, "result": route}))
+        .expect_err("a rate element without a limit");
+    assert!(error.to_string().contains("limit"), "{error}");
+}
+
+#[test]
+fn known_elements_of_a_graph_of_known_kinds_are_all_of_them() {
+    let elements: Vec<AnyElement> = decode(fixtures::graph());
+    let known = known_elements(&elements).expect("all known");
+    assert_eq!(known.len(), elements.len());
+    assert!(elements.iter().zip(&known).all(|(any, known)| any == known));
 }

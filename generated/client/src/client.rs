@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use crate::config::{ClientBuilder, ConfigError};
 use crate::error::{Error, decode_error};
 use crate::generated::Client as RawClient;
+use crate::graph::AnyElement;
 use crate::transport::{Capture, Settings, Transport};
 use crate::types::{
     DeploymentPage, Route, RouteElement, RoutePage, RouteWithoutDeployment, VersionData,
@@ -427,7 +428,7 @@ impl Gateway<'_> {
         let versions = self.list_versions(route_id).await?.versions;
         let created = versions
             .iter()
-            .filter(|v| graph_of(&v.data).is_some_and(|data| data == wanted))
+            .filter(|v| graph_of(&v.data).is_some_and(|data| same_graph(&data, &wanted)))
             .max_by(|a, b| a.created_at.cmp(&b.created_at))
             .ok_or_else(|| Error::InvalidArgument {
                 operation: OP,
@@ -441,9 +442,14 @@ impl Gateway<'_> {
 }
 
 /// A version's graph, whichever way the API sent it.
-fn graph_of(data: &VersionData) -> Option<Vec<RouteElement>> {
+fn graph_of(data: &VersionData) -> Option<Vec<AnyElement>> {
     match data {
         VersionData::String(text) => serde_json::from_str(text).ok(),
         VersionData::Array(elements) => Some(elements.clone()),
     }
+}
+
+/// Whether a received graph is the one sent, element by element.
+fn same_graph(received: &[AnyElement], sent: &[RouteElement]) -> bool {
+    received.len() == sent.len() && received.iter().zip(sent).all(|(r, s)| r == s)
 }

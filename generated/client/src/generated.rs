@@ -275,7 +275,7 @@ pub mod types {
         ///The deployment that is live.
         pub deployment: Deployment,
         ///The route graph: its elements, linked by their ids.
-        pub elements: ::std::vec::Vec<RouteElement>,
+        pub elements: ::std::vec::Vec<crate::graph::AnyElement>,
         ///The AI Gateway the route belongs to.
         pub gateway_id: ::std::string::String,
         ///The route's id.
@@ -413,7 +413,7 @@ pub mod types {
         ///When it was created.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///The route graph: its elements, linked by their ids.
-        pub elements: ::std::vec::Vec<RouteElement>,
+        pub elements: ::std::vec::Vec<crate::graph::AnyElement>,
         ///The AI Gateway the route belongs to.
         pub gateway_id: ::std::string::String,
         ///The route's id.
@@ -548,10 +548,11 @@ pub mod types {
     #[serde(untagged)]
     pub enum VersionData {
         String(::std::string::String),
-        Array(::std::vec::Vec<RouteElement>),
+        Array(::std::vec::Vec<crate::graph::AnyElement>),
     }
-    impl ::std::convert::From<::std::vec::Vec<RouteElement>> for VersionData {
-        fn from(value: ::std::vec::Vec<RouteElement>) -> Self {
+    impl ::std::convert::From<::std::vec::Vec<crate::graph::AnyElement>>
+    for VersionData {
+        fn from(value: ::std::vec::Vec<crate::graph::AnyElement>) -> Self {
             Self::Array(value)
         }
     }
@@ -569,7 +570,7 @@ pub mod types {
         pub data: VersionData,
         ///The route graph: its elements, linked by their ids.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub elements: ::std::option::Option<::std::vec::Vec<RouteElement>>,
+        pub elements: ::std::option::Option<::std::vec::Vec<crate::graph::AnyElement>>,
         ///The AI Gateway the route belongs to.
         pub gateway_id: ::std::string::String,
         ///The route's id.
@@ -1605,7 +1606,7 @@ pub mod types {
             >,
             deployment: ::std::result::Result<super::Deployment, ::std::string::String>,
             elements: ::std::result::Result<
-                ::std::vec::Vec<super::RouteElement>,
+                ::std::vec::Vec<crate::graph::AnyElement>,
                 ::std::string::String,
             >,
             gateway_id: ::std::result::Result<
@@ -1674,7 +1675,7 @@ pub mod types {
             }
             pub fn elements<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::RouteElement>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<crate::graph::AnyElement>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.elements = value
@@ -2056,7 +2057,7 @@ pub mod types {
                 ::std::string::String,
             >,
             elements: ::std::result::Result<
-                ::std::vec::Vec<super::RouteElement>,
+                ::std::vec::Vec<crate::graph::AnyElement>,
                 ::std::string::String,
             >,
             gateway_id: ::std::result::Result<
@@ -2097,7 +2098,7 @@ pub mod types {
             }
             pub fn elements<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::RouteElement>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<crate::graph::AnyElement>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.elements = value
@@ -2490,7 +2491,7 @@ pub mod types {
             >,
             data: ::std::result::Result<super::VersionData, ::std::string::String>,
             elements: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::RouteElement>>,
+                ::std::option::Option<::std::vec::Vec<crate::graph::AnyElement>>,
                 ::std::string::String,
             >,
             gateway_id: ::std::result::Result<
@@ -2581,7 +2582,7 @@ pub mod types {
             pub fn elements<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::RouteElement>>,
+                    ::std::option::Option<::std::vec::Vec<crate::graph::AnyElement>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
