@@ -177,6 +177,18 @@ impl Gateway<'_> {
     }
 
     /// One page of the gateway's routes.
+    ///
+    /// ```no_run
+    /// # use cloudflare_dynamic_routing::{Client, Error, PageRequest};
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let gateway = client.gateway("0d37909e38d3e99c29fa2cd343ac421a", "my-gateway");
+    /// let page = gateway.list_routes(PageRequest::default()).await?;
+    /// for route in &page.routes {
+    ///     println!("{} ({})", route.name, route.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_routes(&self, page: PageRequest) -> Result<RoutePage, Error> {
         const OP: &str = "list_routes";
         let (account, gateway) = self.scope(OP)?;
@@ -197,6 +209,18 @@ impl Gateway<'_> {
 
     /// Every route of the gateway, fetched lazily `per_page` at a time; the stream ends after
     /// the first page that is not full.
+    ///
+    /// ```no_run
+    /// # use cloudflare_dynamic_routing::{Client, Error, PageRequest};
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let gateway = client.gateway("0d37909e38d3e99c29fa2cd343ac421a", "my-gateway");
+    /// use futures_util::TryStreamExt;
+    /// use std::num::NonZeroU64;
+    /// let per_page = NonZeroU64::new(50).expect("non-zero");
+    /// let names: Vec<String> = gateway.routes(per_page).map_ok(|r| r.name).try_collect().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn routes(&self, per_page: NonZeroU64) -> impl Stream<Item = Result<Route, Error>> + '_ {
         stream::try_unfold(Some(NonZeroU64::MIN), move |next| async move {
             let Some(page) = next else {
@@ -214,6 +238,21 @@ impl Gateway<'_> {
     }
 
     /// Creates a route with a graph. The graph is validated first unless turned off.
+    ///
+    /// ```no_run
+    /// # use cloudflare_dynamic_routing::{Client, Error, PageRequest};
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let gateway = client.gateway("0d37909e38d3e99c29fa2cd343ac421a", "my-gateway");
+    /// use cloudflare_dynamic_routing::graph::{GraphBuilder, ModelCall};
+    /// let mut g = GraphBuilder::new();
+    /// let end = g.end("end");
+    /// let model = g.model("model", ModelCall::new("openai", "gpt-4o-mini"), end, end);
+    /// let elements = g.start(model).build().expect("a valid graph");
+    /// let route = gateway.create_route("support-bot", elements).await?;
+    /// println!("created {}", route.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_route(
         &self,
         name: &str,
@@ -237,6 +276,19 @@ impl Gateway<'_> {
     }
 
     /// One route, with its graph, deployment and version.
+    ///
+    /// ```no_run
+    /// # use cloudflare_dynamic_routing::{Client, Error, PageRequest};
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let gateway = client.gateway("0d37909e38d3e99c29fa2cd343ac421a", "my-gateway");
+    /// match gateway.get_route("route-id").await {
+    ///     Ok(route) => println!("{} has {} elements", route.name, route.elements.len()),
+    ///     Err(e) if e.is_not_found() => println!("no such route"),
+    ///     Err(e) => return Err(e),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_route(&self, route_id: &str) -> Result<Route, Error> {
         const OP: &str = "get_route";
         let (account, gateway) = self.scope(OP)?;
@@ -256,6 +308,16 @@ impl Gateway<'_> {
     }
 
     /// Renames a route (the graph changes through a new version, see [`Gateway::replace_graph`]).
+    ///
+    /// ```no_run
+    /// # use cloudflare_dynamic_routing::{Client, Error, PageRequest};
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let gateway = client.gateway("0d37909e38d3e99c29fa2cd343ac421a", "my-gateway");
+    /// let route = gateway.update_route("route-id", "support-bot-v2").await?;
+    /// assert_eq!(route.name, "support-bot-v2");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_route(&self, route_id: &str, name: &str) -> Result<Route, Error> {
         const OP: &str = "update_route";
         let (account, gateway) = self.scope(OP)?;
@@ -276,6 +338,16 @@ impl Gateway<'_> {
     }
 
     /// Deletes a route; returns it as it was.
+    ///
+    /// ```no_run
+    /// # use cloudflare_dynamic_routing::{Client, Error, PageRequest};
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let gateway = client.gateway("0d37909e38d3e99c29fa2cd343ac421a", "my-gateway");
+    /// let deleted = gateway.delete_route("route-id").await?;
+    /// println!("deleted {}", deleted.name);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_route(&self, route_id: &str) -> Result<RouteWithoutDeployment, Error> {
         const OP: &str = "delete_route";
         let (account, gateway) = self.scope(OP)?;
@@ -295,6 +367,17 @@ impl Gateway<'_> {
     }
 
     /// A route's versions.
+    ///
+    /// ```no_run
+    /// # use cloudflare_dynamic_routing::{Client, Error, PageRequest};
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let gateway = client.gateway("0d37909e38d3e99c29fa2cd343ac421a", "my-gateway");
+    /// for version in gateway.list_versions("route-id").await?.versions {
+    ///     println!("{} active={:?}", version.version_id, version.active);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_versions(&self, route_id: &str) -> Result<VersionPage, Error> {
         const OP: &str = "list_versions";
         let (account, gateway) = self.scope(OP)?;
@@ -315,6 +398,18 @@ impl Gateway<'_> {
 
     /// Creates a new version of a route's graph (not yet live; see
     /// [`Gateway::create_deployment`]). The graph is validated first unless turned off.
+    ///
+    /// ```no_run
+    /// # use cloudflare_dynamic_routing::{Client, Error, PageRequest};
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let gateway = client.gateway("0d37909e38d3e99c29fa2cd343ac421a", "my-gateway");
+    /// let current = gateway.get_route("route-id").await?;
+    /// let elements = cloudflare_dynamic_routing::graph::known_elements(&current.elements)
+    ///     .expect("only known kinds");
+    /// gateway.create_version("route-id", elements).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_version(
         &self,
         route_id: &str,
@@ -340,6 +435,16 @@ impl Gateway<'_> {
     }
 
     /// One version of a route, with its graph.
+    ///
+    /// ```no_run
+    /// # use cloudflare_dynamic_routing::{Client, Error, PageRequest};
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let gateway = client.gateway("0d37909e38d3e99c29fa2cd343ac421a", "my-gateway");
+    /// let version = gateway.get_version("route-id", "version-id").await?;
+    /// println!("{} elements", version.elements.map_or(0, |e| e.len()));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_version(
         &self,
         route_id: &str,
@@ -365,6 +470,17 @@ impl Gateway<'_> {
     }
 
     /// A route's deployments.
+    ///
+    /// ```no_run
+    /// # use cloudflare_dynamic_routing::{Client, Error, PageRequest};
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let gateway = client.gateway("0d37909e38d3e99c29fa2cd343ac421a", "my-gateway");
+    /// for deployment in gateway.list_deployments("route-id").await?.deployments {
+    ///     println!("{} went live at {}", deployment.version_id, deployment.created_at);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_deployments(&self, route_id: &str) -> Result<DeploymentPage, Error> {
         const OP: &str = "list_deployments";
         let (account, gateway) = self.scope(OP)?;
@@ -384,6 +500,15 @@ impl Gateway<'_> {
     }
 
     /// Puts a version live.
+    ///
+    /// ```no_run
+    /// # use cloudflare_dynamic_routing::{Client, Error, PageRequest};
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let gateway = client.gateway("0d37909e38d3e99c29fa2cd343ac421a", "my-gateway");
+    /// gateway.create_deployment("route-id", "version-id").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_deployment(
         &self,
         route_id: &str,
@@ -415,6 +540,20 @@ impl Gateway<'_> {
     /// among the route's versions as the newest whose graph equals `elements`. If none does
     /// (another writer changed it in between), nothing is deployed and
     /// [`Error::InvalidArgument`] says so.
+    ///
+    /// ```no_run
+    /// # use cloudflare_dynamic_routing::{Client, Error, PageRequest};
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let gateway = client.gateway("0d37909e38d3e99c29fa2cd343ac421a", "my-gateway");
+    /// let current = gateway.get_route("route-id").await?;
+    /// let mut elements = cloudflare_dynamic_routing::graph::known_elements(&current.elements)
+    ///     .expect("only known kinds");
+    /// elements.retain(|e| e.id() != "unused");
+    /// let live = gateway.replace_graph("route-id", elements).await?;
+    /// println!("version {} is live", live.version_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn replace_graph(
         &self,
         route_id: &str,
