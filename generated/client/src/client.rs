@@ -166,6 +166,16 @@ impl Gateway<'_> {
         ))
     }
 
+    /// [`Gateway::scope`] and a checked route id.
+    fn route_scope<'s>(
+        &'s self,
+        operation: &'static str,
+        route_id: &'s str,
+    ) -> Result<(&'s str, &'s str, &'s str), Error> {
+        let (account, gateway) = self.scope(operation)?;
+        Ok((account, gateway, check_id(operation, "route id", route_id)?))
+    }
+
     fn check_graph(&self, operation: &'static str, elements: &[RouteElement]) -> Result<(), Error> {
         if !self.client.settings.validate_graphs {
             return Ok(());
@@ -291,8 +301,7 @@ impl Gateway<'_> {
     /// ```
     pub async fn get_route(&self, route_id: &str) -> Result<Route, Error> {
         const OP: &str = "get_route";
-        let (account, gateway) = self.scope(OP)?;
-        let id = check_id(OP, "route id", route_id)?;
+        let (account, gateway, id) = self.route_scope(OP, route_id)?;
         let envelope = self
             .client
             .run(OP, async |raw| {
@@ -320,8 +329,7 @@ impl Gateway<'_> {
     /// ```
     pub async fn update_route(&self, route_id: &str, name: &str) -> Result<Route, Error> {
         const OP: &str = "update_route";
-        let (account, gateway) = self.scope(OP)?;
-        let id = check_id(OP, "route id", route_id)?;
+        let (account, gateway, id) = self.route_scope(OP, route_id)?;
         let envelope = self
             .client
             .run(OP, async |raw| {
@@ -350,8 +358,7 @@ impl Gateway<'_> {
     /// ```
     pub async fn delete_route(&self, route_id: &str) -> Result<RouteWithoutDeployment, Error> {
         const OP: &str = "delete_route";
-        let (account, gateway) = self.scope(OP)?;
-        let id = check_id(OP, "route id", route_id)?;
+        let (account, gateway, id) = self.route_scope(OP, route_id)?;
         let envelope = self
             .client
             .run(OP, async |raw| {
@@ -380,8 +387,7 @@ impl Gateway<'_> {
     /// ```
     pub async fn list_versions(&self, route_id: &str) -> Result<VersionPage, Error> {
         const OP: &str = "list_versions";
-        let (account, gateway) = self.scope(OP)?;
-        let id = check_id(OP, "route id", route_id)?;
+        let (account, gateway, id) = self.route_scope(OP, route_id)?;
         let envelope = self
             .client
             .run(OP, async |raw| {
@@ -416,8 +422,7 @@ impl Gateway<'_> {
         elements: Vec<RouteElement>,
     ) -> Result<RouteWithoutDeployment, Error> {
         const OP: &str = "create_version";
-        let (account, gateway) = self.scope(OP)?;
-        let id = check_id(OP, "route id", route_id)?;
+        let (account, gateway, id) = self.route_scope(OP, route_id)?;
         self.check_graph(OP, &elements)?;
         let envelope = self
             .client
@@ -451,8 +456,7 @@ impl Gateway<'_> {
         version_id: &str,
     ) -> Result<VersionDetail, Error> {
         const OP: &str = "get_version";
-        let (account, gateway) = self.scope(OP)?;
-        let id = check_id(OP, "route id", route_id)?;
+        let (account, gateway, id) = self.route_scope(OP, route_id)?;
         let version = check_id(OP, "version id", version_id)?;
         let envelope = self
             .client
@@ -483,8 +487,7 @@ impl Gateway<'_> {
     /// ```
     pub async fn list_deployments(&self, route_id: &str) -> Result<DeploymentPage, Error> {
         const OP: &str = "list_deployments";
-        let (account, gateway) = self.scope(OP)?;
-        let id = check_id(OP, "route id", route_id)?;
+        let (account, gateway, id) = self.route_scope(OP, route_id)?;
         let envelope = self
             .client
             .run(OP, async |raw| {
@@ -515,8 +518,7 @@ impl Gateway<'_> {
         version_id: &str,
     ) -> Result<RouteWithoutDeployment, Error> {
         const OP: &str = "create_deployment";
-        let (account, gateway) = self.scope(OP)?;
-        let id = check_id(OP, "route id", route_id)?;
+        let (account, gateway, id) = self.route_scope(OP, route_id)?;
         let version = check_id(OP, "version id", version_id)?;
         let envelope = self
             .client
