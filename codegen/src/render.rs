@@ -10,8 +10,12 @@ use serde_json::Value;
 use crate::normalise::Normalised;
 use crate::{Error, GENERATED_MARKER, SPEC_PATH, check, naming, parse, pointer};
 
-/// The progenitor settings the client is generated with.
-fn settings() -> GenerationSettings {
+/// The attribute that lets the generated types describe themselves as JSON Schema, which
+/// progenitor's CLI needs; behind a feature so the client's users do not pay for it.
+const SCHEMA_DERIVE: &str = "#[cfg_attr(feature = \"schemars\", derive(::schemars::JsonSchema))]";
+
+/// The progenitor settings the client is generated with, for `document`'s named types.
+fn settings(document: &Value) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -26,6 +30,16 @@ fn settings() -> GenerationSettings {
         .with_map_type("::std::collections::BTreeMap");
     for (generated, hand_written) in naming::REPLACEMENTS {
         settings.with_replacement(generated, hand_written, std::iter::empty());
+    }
+    let names = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|schemas| schemas.keys());
+    for name in names {
+        let mut patch = typify::TypeSpacePatch::default();
+        patch.with_attr(SCHEMA_DERIVE);
+        settings.with_patch(name, &patch);
     }
     settings
 }
@@ -97,11 +111,38 @@ fn format_with_header(tokens: TokenStream) -> Result<String, Error> {
     ))
 }
 
+/// The httpmock expectations for every operation, for the mocks crate.
+pub fn render_mocks(normalised: &Normalised) -> Result<String, Error> {
+    let spec = parse::typed(&normalised.document)?;
+    format_with_header(run_progenitor(&normalised.document, |g| {
+        g.httpmock(&spec, CLIENT_CRATE_PATH)
+    })?)
+}
+
+/// The clap command tree for every operation, for the CLI crate.
+pub fn render_cli(normalised: &Normalised) -> Result<String, Error> {
+    let spec = parse::typed(&normalised.document)?;
+    format_with_header(run_progenitor(&normalised.document, |g| {
+        g.cli(&spec, CLIENT_CRATE_PATH)
+    })?)
+}
+
+/// The generated low-level client, as the mocks and the CLI name it.
+const CLIENT_CRATE_PATH: &str = "cloudflare_dynamic_routing::raw";
+
 /// Runs progenitor; a panic inside it becomes an error naming the operation that caused it.
 fn generate_tokens(document: &Value) -> Result<TokenStream, Error> {
     let spec = parse::typed(document)?;
+    run_progenitor(document, |g| g.generate_tokens(&spec))
+}
+
+/// Runs one progenitor generator with our settings, catching its panics.
+fn run_progenitor(
+    document: &Value,
+    generate: impl FnOnce(&mut Generator) -> progenitor_impl::Result<TokenStream>,
+) -> Result<TokenStream, Error> {
     match catch_unwind(AssertUnwindSafe(|| {
-        Generator::new(&settings()).generate_tokens(&spec)
+        generate(&mut Generator::new(&settings(document)))
     })) {
         Ok(Ok(tokens)) => Ok(tokens),
         Ok(Err(e)) => Err(Error::at(
@@ -134,7 +175,9 @@ fn culprit(document: &Value) -> Option<String> {
                 continue;
             };
             let failed = catch_unwind(AssertUnwindSafe(|| {
-                Generator::new(&settings()).generate_tokens(&spec).is_err()
+                Generator::new(&settings(&alone))
+                    .generate_tokens(&spec)
+                    .is_err()
             }))
             .unwrap_or(true);
             if failed {

@@ -110,3 +110,8 @@ impl Default for Scratch {
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeExamples;
+
+/// The mocks crate's README example, compiled by `cargo test --doc`.
+#[doc = include_str!("../../generated/mocks/README.md")]
+#[cfg(doctest)]
+pub struct MocksReadmeExamples;

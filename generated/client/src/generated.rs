@@ -9,6 +9,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Where a `conditional` element sends a request whose conditions hold (`true`) or do not (`false`).
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ConditionalOutputs {
         ///Where requests that do not match the conditions go.
@@ -24,6 +25,7 @@ pub mod types {
         }
     }
     ///The settings of a `conditional` element.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ConditionalProperties {
         ///A MongoDB-style filter over the request's `metadata`, `headers` and `body`, such as `{"metadata.plan": {"$eq": "free"}}`.
@@ -36,6 +38,7 @@ pub mod types {
         }
     }
     ///A deployment: the moment a version of a route went live.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Deployment {
         ///When it was created.
@@ -51,6 +54,7 @@ pub mod types {
         }
     }
     ///One page of a route's deployments.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeploymentPage {
         ///The deployments on this page.
@@ -70,6 +74,7 @@ pub mod types {
         }
     }
     ///A success response as sent: `success` and the page in `data`.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeploymentPageResponse {
         ///The page of results.
@@ -83,6 +88,7 @@ pub mod types {
         }
     }
     ///A link to another element of the same route graph, by its `id`.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ElementRef {
         ///The `id` of the element to go to.
@@ -95,6 +101,7 @@ pub mod types {
         }
     }
     ///The body of a failed request: Cloudflare's `errors` and `success: false`.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorBody {
         ///What went wrong; at least one entry.
@@ -113,6 +120,7 @@ pub mod types {
         }
     }
     ///One error reported by the API.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorMessage {
         ///Cloudflare's numeric error code, such as 7001 for an invalid route graph.
@@ -127,6 +135,7 @@ pub mod types {
         }
     }
     ///Where a `rate` or `model` element sends a request that succeeds (`success`) or is limited or fails (`fallback`).
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FallbackOutputs {
         ///Where the request goes when it is limited or the model call fails.
@@ -140,6 +149,7 @@ pub mod types {
         }
     }
     ///The settings of a `model` element: which provider and model to call, and how.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelProperties {
         ///The model to call, as the provider names it.
@@ -157,6 +167,7 @@ pub mod types {
         }
     }
     ///A deployment to make: the version to put live.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct NewDeployment {
         ///The version's id.
@@ -168,6 +179,7 @@ pub mod types {
         }
     }
     ///A route to create: its name and its graph.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct NewRoute {
         ///The route graph: its elements, linked by their ids.
@@ -181,6 +193,7 @@ pub mod types {
         }
     }
     ///A new version of a route's graph.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct NewVersion {
         ///The route graph: its elements, linked by their ids.
@@ -192,6 +205,7 @@ pub mod types {
         }
     }
     ///The settings of a `rate` element: a request-count or cost budget per window.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RateLimitProperties {
         ///What the limit is counted per: a request field such as `metadata.user`.
@@ -210,6 +224,7 @@ pub mod types {
         }
     }
     ///What a `rate` element limits: the number of requests or their cost.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -265,6 +280,7 @@ pub mod types {
         }
     }
     ///A dynamic route with its graph, its live deployment and its current version.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Route {
         ///The tag of the Cloudflare account that owns the route.
@@ -293,6 +309,7 @@ pub mod types {
         }
     }
     ///One element of a route graph: where a request enters (`start`), a branch (`conditional`), a weighted split (`percentage`), a rate or budget limit (`rate`), a model call (`model`) or where it leaves (`end`).
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(tag = "type")]
     pub enum RouteElement {
@@ -352,6 +369,7 @@ pub mod types {
         },
     }
     ///One page of a gateway's dynamic routes.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RoutePage {
         ///The field the items are ordered by.
@@ -371,6 +389,7 @@ pub mod types {
         }
     }
     ///A success response as sent: `success` and the page in `data`.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RoutePageResponse {
         ///The page of results.
@@ -384,6 +403,7 @@ pub mod types {
         }
     }
     ///A success response as sent: `success` and the payload in `result`.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RouteResponse {
         ///The payload.
@@ -397,6 +417,7 @@ pub mod types {
         }
     }
     ///A change to a route's name (a new graph is a new version, not an update).
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RouteUpdate {
         ///The route's name, unique within its gateway.
@@ -408,6 +429,7 @@ pub mod types {
         }
     }
     ///A dynamic route and its graph, without deployment or version details: what deleting a route, creating a version or deploying one returns.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RouteWithoutDeployment {
         ///When it was created.
@@ -429,6 +451,7 @@ pub mod types {
         }
     }
     ///A success response as sent: `success` and the payload in `result`.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RouteWithoutDeploymentResponse {
         ///The payload.
@@ -442,6 +465,7 @@ pub mod types {
         }
     }
     ///Where a `start` element sends every request.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StartOutputs {
         ///The element every request goes to.
@@ -453,6 +477,7 @@ pub mod types {
         }
     }
     ///The response to an update: `success` and the route after the change in `route`.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UpdatedRouteResponse {
         ///The route after the change.
@@ -466,6 +491,7 @@ pub mod types {
         }
     }
     ///One version of a route's graph, as listed or embedded in a [`Route`]; `data` holds the graph as Cloudflare stores it.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Version {
         ///Whether this version is the deployed one.
@@ -489,6 +515,7 @@ pub mod types {
         }
     }
     ///Whether a version is the one deployed (`"true"`) or not (`"false"`); the API sends it as a string.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -544,6 +571,7 @@ pub mod types {
         }
     }
     ///A version's graph as the API sends it: a JSON string of the elements, as documented, or the elements themselves, as some responses send them.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum VersionData {
@@ -557,6 +585,7 @@ pub mod types {
         }
     }
     ///One version of a route with its graph decoded into elements.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct VersionDetail {
         ///Whether this version is the deployed one.
@@ -591,6 +620,7 @@ pub mod types {
         }
     }
     ///A success response as sent: `success` and the payload in `result`.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct VersionDetailResponse {
         ///The payload.
@@ -604,6 +634,7 @@ pub mod types {
         }
     }
     ///One page of a route's versions.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct VersionPage {
         ///The field the items are ordered by.
@@ -623,6 +654,7 @@ pub mod types {
         }
     }
     ///A success response as sent: `success` and the page in `data`.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct VersionPageResponse {
         ///The page of results.

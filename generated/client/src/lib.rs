@@ -46,6 +46,6 @@ pub use transport::Transport;
 /// The generated low-level client: progenitor's request builders and `ResponseValue`s.
 pub mod raw {
     pub use crate::generated::{
-        ByteStream, Client, ClientInfo, Error, ResponseValue, builder, prelude,
+        ByteStream, Client, ClientInfo, Error, ResponseValue, builder, prelude, types,
     };
 }

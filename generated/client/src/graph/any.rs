@@ -131,3 +131,15 @@ impl Serialize for AnyElement {
         }
     }
 }
+
+/// Any JSON object: the schema of an element as received, known kind or not.
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for AnyElement {
+    fn schema_name() -> String {
+        "AnyElement".to_string()
+    }
+
+    fn json_schema(generator: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+        <Map<String, Value>>::json_schema(generator)
+    }
+}
