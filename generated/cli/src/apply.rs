@@ -1,0 +1,127 @@
+//! `apply` and `diff`: make the live route named in a route file match the file, or show how
+//! they differ. The route is found by name; graphs are compared element by element, in id
+//! order, so a route the API returns in another order is not seen as changed.
+
+use std::num::NonZeroU64;
+
+use cloudflare_dynamic_routing::graph::{self, AnyElement, known_elements};
+use cloudflare_dynamic_routing::types::{NewRoute, Route, RouteElement};
+use cloudflare_dynamic_routing::{Error, Gateway};
+use futures_util::TryStreamExt;
+use serde::Serialize;
+use similar::TextDiff;
+
+/// How many routes to fetch a page while looking for one by name.
+const PER_PAGE: NonZeroU64 = NonZeroU64::new(50).unwrap();
+
+/// What `apply` did.
+#[derive(Debug, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Applied {
+    /// The route did not exist and was created with the file's graph.
+    Created { route_id: String, name: String },
+    /// The graph differed: a version with the file's graph was created and deployed.
+    Updated {
+        route_id: String,
+        name: String,
+        version_id: String,
+    },
+    /// The live graph already is the file's graph; nothing was sent.
+    Unchanged { route_id: String, name: String },
+}
+
+/// The live route called `name`, if there is one.
+async fn find(gateway: &Gateway<'_>, name: &str) -> Result<Option<Route>, Error> {
+    let mut routes = std::pin::pin!(gateway.routes(PER_PAGE));
+    while let Some(route) = routes.try_next().await? {
+        if route.name == name {
+            return Ok(Some(route));
+        }
+    }
+    Ok(None)
+}
+
+/// A graph in id order, for comparing and showing.
+fn by_id(elements: &[RouteElement]) -> Vec<RouteElement> {
+    let mut sorted = elements.to_vec();
+    sorted.sort_by(|a, b| a.id().cmp(b.id()));
+    sorted
+}
+
+/// Whether the live graph is the file's graph. A live graph holding a kind this client does not
+/// know cannot be proven equal, so it counts as different.
+fn same_graph(live: &[AnyElement], file: &[RouteElement]) -> bool {
+    known_elements(live).is_ok_and(|live| by_id(&live) == by_id(file))
+}
+
+/// Makes the live route match `route`; a second run with the same file sends nothing that
+/// changes anything.
+pub async fn apply(gateway: &Gateway<'_>, route: NewRoute) -> Result<Applied, Error> {
+    match find(gateway, &route.name).await? {
+        None => {
+            let created = gateway.create_route(&route.name, route.elements).await?;
+            Ok(Applied::Created {
+                route_id: created.id,
+                name: created.name,
+            })
+        }
+        Some(live) if same_graph(&live.elements, &route.elements) => Ok(Applied::Unchanged {
+            route_id: live.id,
+            name: live.name,
+        }),
+        Some(live) => {
+            let version = gateway.replace_graph(&live.id, route.elements).await?;
+            Ok(Applied::Updated {
+                route_id: live.id,
+                name: live.name,
+                version_id: version.version_id,
+            })
+        }
+    }
+}
+
+/// What `apply` would change, as text: a unified diff of the graphs, or why there is none.
+pub async fn diff(gateway: &Gateway<'_>, route: &NewRoute, file: &str) -> Result<String, Error> {
+    let wanted = pretty(&by_id(&route.elements));
+    let Some(live) = find(gateway, &route.name).await? else {
+        return Ok(format!(
+            "route `{}` does not exist; apply would create it with this graph:\n{wanted}\n",
+            route.name
+        ));
+    };
+    if same_graph(&live.elements, &route.elements) {
+        return Ok(format!(
+            "route `{}` ({}) already has this graph\n",
+            live.name, live.id
+        ));
+    }
+    let current = match known_elements(&live.elements) {
+        Ok(known) => pretty(&by_id(&known)),
+        Err(_) => pretty(&live.elements),
+    };
+    let diff = TextDiff::from_lines(&current, &wanted)
+        .unified_diff()
+        .header(&format!("live {} ({})", live.name, live.id), file)
+        .to_string();
+    Ok(diff)
+}
+
+fn pretty<T: Serialize + ?Sized>(value: &T) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Reads a route file and validates its graph; problems are one line each.
+pub fn read(path: &std::path::Path) -> Result<NewRoute, String> {
+    let route = graph::file::read(path).map_err(|e| e.to_string())?;
+    if let Err(problems) = graph::validate(&route.elements) {
+        let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        return Err(format!(
+            "{}: the graph is not valid: {}",
+            path.display(),
+            listed.join("; ")
+        ));
+    }
+    Ok(route)
+}
