@@ -118,3 +118,65 @@ pub fn routes_path() -> String {
 pub fn route_path(id: &str) -> String {
     format!("{}/{id}", routes_path())
 }
+
+/// A larger valid graph for route number `n` (12 elements, every kind; `n` varies the names,
+/// numbers and models so routes differ): two conditionals, two percentage splits, a count and
+/// a cost budget, four models, start and end. Used by the benchmarks.
+pub fn large_graph(n: usize) -> Value {
+    let limit = 100.0 + n as f64;
+    json!([
+        {"id": "start", "type": "start", "outputs": {"next": {"elementId": "plan"}}},
+        {"id": "plan", "type": "conditional",
+         "properties": {"conditions": {"metadata.plan": {"$eq": "free"}}},
+         "outputs": {"true": {"elementId": "budget"}, "false": {"elementId": "tier"}}},
+        {"id": "tier", "type": "conditional",
+         "properties": {"conditions": {"$and": [{"metadata.tier": {"$eq": "pro"}},
+                                                {"metadata.region": {"$in": ["eu", "us"]}}]}},
+         "outputs": {"true": {"elementId": "split-pro"}, "false": {"elementId": "split"}}},
+        {"id": "split", "type": "percentage",
+         "outputs": {"30%": {"elementId": "small"}, "70%": {"elementId": "large"}}},
+        {"id": "split-pro", "type": "percentage",
+         "outputs": {"50%": {"elementId": "large"}, "30%": {"elementId": "backup"},
+                     "20%": {"elementId": "small"}}},
+        {"id": "budget", "type": "rate",
+         "properties": {"key": "metadata.user", "limit": limit, "limitType": "count",
+                        "window": 3600.0},
+         "outputs": {"fallback": {"elementId": "end"}, "success": {"elementId": "cost-cap"}}},
+        {"id": "cost-cap", "type": "rate",
+         "properties": {"key": "metadata.team", "limit": 25.5, "limitType": "cost",
+                        "window": 86400.0},
+         "outputs": {"fallback": {"elementId": "tiny"}, "success": {"elementId": "small"}}},
+        {"id": "large", "type": "model",
+         "properties": {"model": format!("gpt-4o-{n}"), "provider": "openai", "retries": 2.0,
+                        "timeout": 30000.0},
+         "outputs": {"fallback": {"elementId": "backup"}, "success": {"elementId": "end"}}},
+        {"id": "backup", "type": "model",
+         "properties": {"model": "claude-sonnet-4", "provider": "anthropic", "retries": 1.0,
+                        "timeout": 30000.0},
+         "outputs": {"fallback": {"elementId": "small"}, "success": {"elementId": "end"}}},
+        {"id": "small", "type": "model",
+         "properties": {"model": "@cf/meta/llama-3.1-8b-instruct", "provider": "workers-ai",
+                        "retries": 0.0, "timeout": 10000.0},
+         "outputs": {"fallback": {"elementId": "tiny"}, "success": {"elementId": "end"}}},
+        {"id": "tiny", "type": "model",
+         "properties": {"model": "@cf/meta/llama-3.2-1b-instruct", "provider": "workers-ai",
+                        "retries": 0.0, "timeout": 5000.0},
+         "outputs": {"fallback": {"elementId": "end"}, "success": {"elementId": "end"}}},
+        {"id": "end", "type": "end", "outputs": {}}
+    ])
+}
+
+/// A list-routes response (`{"success": true, "data": {…, "routes": […]}}`) of `count`
+/// distinct routes, each with its own [`large_graph`]; deterministic. Used by the benchmarks.
+pub fn large_route_page(count: usize) -> Value {
+    let routes: Vec<Value> = (0..count)
+        .map(|n| {
+            let mut route = listed_route_named(&format!("route-{n:04}"));
+            route["elements"] = large_graph(n);
+            route
+        })
+        .collect();
+    let mut body = page("routes", Value::Array(routes));
+    body["data"]["per_page"] = json!(count as f64);
+    body
+}

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::{EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_OK, files, plan, vendor};
+use crate::{EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_OK, bench_build, files, plan, vendor};
 
 /// Maintainer commands for the generated Cloudflare Dynamic Routing client.
 #[derive(Parser)]
@@ -31,6 +31,13 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
     },
+    /// Time a cold `cargo build --release` of a tiny consumer of the generated client against
+    /// one using `progenitor::generate_api!` on the same spec (takes several minutes).
+    BenchBuild {
+        /// Keep the scratch folder with both consumers and their target folders.
+        #[arg(long)]
+        keep: bool,
+    },
 }
 
 impl Cli {
@@ -41,6 +48,7 @@ impl Cli {
             Command::Regenerate => regenerate(&root, out),
             Command::Check => check(&root, out),
             Command::Vendor { from } => vendor::vendor(&root, &from, out),
+            Command::BenchBuild { keep } => bench_build::bench_build(&root, keep, out),
         };
         match result {
             Ok(code) => code,

@@ -1,9 +1,11 @@
-//! Maintainer commands over the pure generator: `regenerate`, `check` and `vendor`.
+//! Maintainer commands over the pure generator: `regenerate`, `check` and `vendor`, and
+//! `bench-build` (what a user pays to build the client).
 //!
 //! All of the pipeline's file I/O lives here. [`run`] is what the binary runs; the tests call
 //! it in-process with their own arguments and output buffers, so the exit codes and messages
 //! they assert are exactly the binary's.
 
+mod bench_build;
 mod cli;
 mod files;
 mod plan;
