@@ -16,6 +16,7 @@ pub mod parse;
 mod pointer;
 pub mod render;
 pub mod vendor;
+mod walk;
 
 pub use error::Error;
 

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 use crate::naming::{self, Pattern, Role, Rule};
 use crate::overlay::Overlay;
-use crate::{Error, check, pointer};
+use crate::{Error, pointer, walk};
 
 /// Keys that document a schema without changing what it accepts; they do not make two
 /// shapes distinct.
@@ -33,25 +33,11 @@ pub struct Normalised {
 pub fn normalise(document: Value, overlay: &Overlay) -> Result<Normalised, Error> {
     let mut document = inline_refs(&document, &document, "#", &mut Vec::new())?;
     overlay.apply(&mut document)?;
+    walk::for_each_operation(&mut document, &mut name_operation)?;
     let mut shapes = Shapes::default();
-    let paths = document
-        .get_mut("paths")
-        .and_then(Value::as_object_mut)
-        .ok_or_else(|| Error::at("#/paths", "the spec has no paths"))?;
-    for (path, item) in paths.iter_mut() {
-        let item_at = pointer::push("#/paths", path);
-        let Some(item) = item.as_object_mut() else {
-            continue;
-        };
-        for (method, operation) in item.iter_mut() {
-            if !check::METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            let at = pointer::push(&item_at, method);
-            name_operation(operation, &at)?;
-            hoist_bodies(operation, &at, &mut shapes)?;
-        }
-    }
+    walk::for_each_body(&mut document, &mut |schema, at, role| {
+        shapes.hoist(schema, at, role, false)
+    })?;
     let names = shapes.name_all()?;
     let mut schemas = Map::new();
     for (shape, (name, doc)) in shapes.shapes.iter().zip(&names) {
@@ -192,32 +178,6 @@ fn name_operation(operation: &mut Value, at: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Hoists the request and response body schemas of one operation.
-fn hoist_bodies(operation: &mut Value, at: &str, shapes: &mut Shapes) -> Result<(), Error> {
-    if let Some(schema) = operation.pointer_mut("/requestBody/content/application~1json/schema") {
-        let body_at = format!("{at}/requestBody/content/application~1json/schema");
-        shapes.hoist(schema, &body_at, Role::RequestBody, false)?;
-    }
-    if let Some(responses) = operation
-        .get_mut("responses")
-        .and_then(Value::as_object_mut)
-    {
-        for (status, response) in responses.iter_mut() {
-            let role = if status.starts_with('2') {
-                Role::SuccessBody
-            } else {
-                Role::ErrorBody
-            };
-            let response_at = pointer::push(&pointer::push(at, "responses"), status);
-            if let Some(schema) = response.pointer_mut("/content/application~1json/schema") {
-                let body_at = format!("{response_at}/content/application~1json/schema");
-                shapes.hoist(schema, &body_at, role, false)?;
-            }
-        }
-    }
-    Ok(())
-}
-
 /// One distinct structure and everywhere it occurs.
 struct Shape {
     /// The first occurrence, with its own sub-shapes replaced by provisional references.
@@ -248,32 +208,9 @@ impl Shapes {
         let Some(object) = schema.as_object_mut() else {
             return Ok(());
         };
-        if let Some(properties) = object.get_mut("properties").and_then(Value::as_object_mut) {
-            let properties_at = pointer::push(at, "properties");
-            for (name, property) in properties.iter_mut() {
-                self.hoist(
-                    property,
-                    &pointer::push(&properties_at, name),
-                    Role::Nested,
-                    false,
-                )?;
-            }
-        }
-        for key in ["items", "additionalProperties"] {
-            if let Some(child) = object.get_mut(key) {
-                self.hoist(child, &pointer::push(at, key), Role::Nested, false)?;
-            }
-        }
-        // A union's variants stay inline: typify only builds a tagged enum from inline objects.
-        for key in ["oneOf", "anyOf", "allOf"] {
-            if let Some(variants) = object.get_mut(key).and_then(Value::as_array_mut) {
-                let variants_at = pointer::push(at, key);
-                for (i, variant) in variants.iter_mut().enumerate() {
-                    let variant_at = pointer::push(&variants_at, &i.to_string());
-                    self.hoist(variant, &variant_at, Role::Nested, true)?;
-                }
-            }
-        }
+        walk::for_each_child(object, at, &mut |child, child_at, is_member| {
+            self.hoist(child, child_at, Role::Nested, is_member)
+        })?;
         // Object variants stay inline (typify builds tagged enums only from inline objects);
         // a variant that is itself a union is named like any other union.
         let is_union = object.contains_key("oneOf") || object.contains_key("anyOf");

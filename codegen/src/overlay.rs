@@ -11,7 +11,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::{Error, check, pointer};
+use crate::naming::Role;
+use crate::{Error, pointer, walk};
 
 /// Which bodies a change applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +20,16 @@ enum Scope {
     Any,
     Request,
     Response,
+}
+
+impl Scope {
+    fn covers(self, role: Role) -> bool {
+        match self {
+            Self::Any => true,
+            Self::Request => role == Role::RequestBody,
+            Self::Response => matches!(role, Role::SuccessBody | Role::ErrorBody),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -52,12 +63,8 @@ const CHANGE_KEYS: &[&str] = &[
 impl Overlay {
     /// Parses the overlay's bytes; errors carry locations in the overlay.
     pub fn parse(bytes: &[u8]) -> Result<Self, Error> {
-        let document: Value = serde_json::from_slice(bytes).map_err(|e| {
-            Error::at(
-                format!("line {}, column {}", e.line(), e.column()),
-                format!("the overlay is not valid JSON: {e}"),
-            )
-        })?;
+        let document: Value =
+            serde_json::from_slice(bytes).map_err(|e| crate::parse::json_error(&e))?;
         let changes = document
             .get("changes")
             .and_then(Value::as_array)
@@ -76,9 +83,10 @@ impl Overlay {
         for change in &self.changes {
             let change = change.resolved(&original)?;
             let mut matched = 0;
-            for_each_body(document, &mut |schema, scope| {
-                apply_below(&change, schema, scope, &mut matched);
-            });
+            walk::for_each_body(document, &mut |schema, at, role| {
+                apply_below(&change, schema, at, role, &mut matched);
+                Ok(())
+            })?;
             if matched == 0 {
                 return Err(Error::at(
                     pointer::push(&change.at, "where"),
@@ -225,66 +233,20 @@ fn resolve_refs(value: &mut Value, document: &Value, at: &str) -> Result<(), Err
     }
 }
 
-/// Calls `f` on every request and response body schema of every operation.
-fn for_each_body(document: &mut Value, f: &mut impl FnMut(&mut Value, Scope)) {
-    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
-        return;
-    };
-    for item in paths.values_mut() {
-        let Some(item) = item.as_object_mut() else {
-            continue;
-        };
-        for (method, operation) in item.iter_mut() {
-            if !check::METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            if let Some(body) =
-                operation.pointer_mut("/requestBody/content/application~1json/schema")
-            {
-                f(body, Scope::Request);
-            }
-            if let Some(responses) = operation
-                .get_mut("responses")
-                .and_then(Value::as_object_mut)
-            {
-                for response in responses.values_mut() {
-                    if let Some(body) = response.pointer_mut("/content/application~1json/schema") {
-                        f(body, Scope::Response);
-                    }
-                }
-            }
-        }
-    }
-}
-
 /// Applies `change` to `schema` and every schema inside it that matches.
-fn apply_below(change: &Change, schema: &mut Value, scope: Scope, matched: &mut usize) {
+fn apply_below(change: &Change, schema: &mut Value, at: &str, role: Role, matched: &mut usize) {
     let Some(object) = schema.as_object_mut() else {
         return;
     };
-    if let Some(properties) = object.get_mut("properties").and_then(Value::as_object_mut) {
-        properties
-            .values_mut()
-            .for_each(|child| apply_below(change, child, scope, matched));
-    }
-    for key in ["items", "additionalProperties"] {
-        if let Some(child) = object.get_mut(key) {
-            apply_below(change, child, scope, matched);
-        }
-    }
-    for key in ["oneOf", "anyOf", "allOf"] {
-        if let Some(variants) = object.get_mut(key).and_then(Value::as_array_mut) {
-            variants
-                .iter_mut()
-                .for_each(|child| apply_below(change, child, scope, matched));
-        }
-    }
-    let in_scope = change.scope == Scope::Any || change.scope == scope;
+    let _ = walk::for_each_child(object, at, &mut |child, child_at, _| {
+        apply_below(change, child, child_at, role, matched);
+        Ok(())
+    });
     let has_all = object
         .get("properties")
         .and_then(Value::as_object)
         .is_some_and(|p| change.properties.iter().all(|name| p.contains_key(name)));
-    if in_scope && has_all {
+    if change.scope.covers(role) && has_all {
         *matched += 1;
         apply_here(change, object);
     }

@@ -18,16 +18,7 @@ pub(crate) fn parse_json(bytes: &[u8]) -> Result<Value, Error> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::at("#", "the spec is empty"));
     }
-    let document: Value = serde_json::from_slice(bytes).map_err(|e| {
-        let detail = e.to_string();
-        let detail = detail
-            .rsplit_once(" at line ")
-            .map_or(detail.as_str(), |(head, _)| head);
-        Error::at(
-            format!("line {}, column {}", e.line(), e.column()),
-            format!("not valid JSON: {detail}"),
-        )
-    })?;
+    let document: Value = serde_json::from_slice(bytes).map_err(|e| json_error(&e))?;
     let Some(object) = document.as_object() else {
         return Err(Error::at("#", "the spec must be a JSON object"));
     };
@@ -55,6 +46,18 @@ pub(crate) fn parse_json(bytes: &[u8]) -> Result<Value, Error> {
         }
     }
     Ok(document)
+}
+
+/// A JSON syntax error, located by line and column.
+pub(crate) fn json_error(e: &serde_json::Error) -> Error {
+    let detail = e.to_string();
+    let detail = detail
+        .rsplit_once(" at line ")
+        .map_or(detail.as_str(), |(head, _)| head);
+    Error::at(
+        format!("line {}, column {}", e.line(), e.column()),
+        format!("not valid JSON: {detail}"),
+    )
 }
 
 /// Reads the document as `openapiv3` does, reporting the JSON location of the first mismatch.
