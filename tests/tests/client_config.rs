@@ -622,7 +622,8 @@ async fn a_callers_own_reqwest_client_is_used() {
         .await;
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("x-caller", reqwest::header::HeaderValue::from_static("yes"));
-    let http = reqwest::Client::builder()
+    let http = cloudflare_dynamic_routing::http_client_builder()
+        .expect("TLS setup")
         .default_headers(headers)
         .build()
         .expect("reqwest client");

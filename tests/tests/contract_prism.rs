@@ -399,7 +399,8 @@ async fn prism_rejects_requests_that_break_the_spec() {
     let Some(prism) = Prism::start(&[]) else {
         return;
     };
-    let http = reqwest::Client::builder()
+    let http = cloudflare_dynamic_routing::http_client_builder()
+        .expect("TLS setup")
         .timeout(Duration::from_secs(20))
         .build()
         .expect("reqwest client");

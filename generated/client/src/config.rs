@@ -146,6 +146,11 @@ pub enum ConfigError {
         /// The URL given.
         url: String,
     },
+    /// The TLS configuration could not be made (for example, no usable trust store).
+    Tls {
+        /// What rustls reported.
+        message: String,
+    },
     /// `reqwest` could not build its client.
     Http(reqwest::Error),
 }
@@ -163,6 +168,7 @@ impl fmt::Display for ConfigError {
             Self::InvalidBaseUrl { url } => {
                 write!(f, "base URL `{url}` is not an absolute http(s) URL")
             }
+            Self::Tls { message } => write!(f, "cannot set up TLS: {message}"),
             Self::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
         }
     }
@@ -264,7 +270,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends through the caller's own `reqwest::Client` (proxies, TLS, connection pool…).
+    /// Sends through the caller's own `reqwest::Client` (proxies, TLS, connection pool…);
+    /// [`http_client_builder`](crate::http_client_builder) is the default one's starting point.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -294,7 +301,7 @@ impl ClientBuilder {
         })?;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
+            None => crate::http_client_builder()?
                 .build()
                 .map_err(ConfigError::Http)?,
         };

@@ -25,6 +25,7 @@ mod config;
 mod error;
 pub mod graph;
 pub mod retry;
+mod tls;
 mod transport;
 
 #[allow(missing_docs)] // progenitor and typify emit builder setters without docs
@@ -41,6 +42,7 @@ pub use config::{BASE_URL, ClientBuilder, ConfigError, Credentials, DEFAULT_TIME
 pub use error::{ApiError, ApiMessage, DecodeError, Error};
 pub use generated::types;
 pub use retry::RetryPolicy;
+pub use tls::http_client_builder;
 pub use transport::Transport;
 
 /// The generated low-level client: progenitor's request builders and `ResponseValue`s.
