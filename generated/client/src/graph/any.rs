@@ -8,11 +8,12 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{Error as _, IntoDeserializer, MapAccess, SeqAccess, Visitor, value};
+use serde::de::{self, Error as _, IgnoredAny, MapAccess, Visitor, value};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use super::ElementKind;
+use super::raw::{Key, Raw, dedupe};
 use crate::types::RouteElement;
 
 /// A route element as received: known, or of a kind this client does not know.
@@ -109,242 +110,183 @@ const KNOWN_KINDS: [ElementKind; 6] = [
     ElementKind::End,
 ];
 
-/// Decodes an element without building a `serde_json::Value` first: the element is buffered
-/// once as a `Raw` tree that borrows its strings from the input where it can, its `type` is
-/// read, and a known kind is decoded from that buffer (an unknown one becomes a `Value` map).
-/// The outcome is the `Value` path's: duplicate keys keep the last value, known kinds are
-/// strict with errors naming the field, and any other kind is kept whole.
+/// Decodes an element in one pass when its `type` comes before its `outputs` and `properties`
+/// (as Cloudflare sends them): those are then decoded straight into the kind's types, with no
+/// tree in between. Fields that arrive before `type` are buffered as [`Raw`] and decoded once
+/// the kind is known. The outcome is that of decoding a `serde_json::Value` first: a repeated
+/// key keeps its last value, known kinds are strict with errors naming the field, and any
+/// other kind is kept whole.
 impl<'de> Deserialize<'de> for AnyElement {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let Raw::Map(mut fields) = Raw::deserialize(deserializer)? else {
-            return Err(D::Error::custom("a route element must be a JSON object"));
-        };
-        dedupe(&mut fields);
-        let kind = fields.iter().find_map(|(key, value)| match value {
-            Raw::Str(kind) if key == "type" => Some(kind.as_ref()),
-            _ => None,
-        });
-        let known = kind.is_some_and(|k| KNOWN_KINDS.iter().any(|known| known.tag() == k));
-        if !known {
-            return match Value::deserialize(Raw::Map(fields)).map_err(D::Error::custom)? {
-                Value::Object(json) => Ok(Self::Unknown(UnknownElement { json })),
-                _ => Err(D::Error::custom("a route element must be a JSON object")),
-            };
-        }
-        RouteElement::deserialize(Raw::Map(fields))
-            .map(Self::Known)
-            .map_err(D::Error::custom)
+        deserializer.deserialize_map(ElementVisitor)
     }
 }
 
-/// A JSON value buffered as received: strings borrowed from the input when the input allows,
-/// objects as lists of entries. Cheaper to build than a `serde_json::Value`, and replayed as a
-/// deserializer to decode the element once its kind is known.
-enum Raw<'de> {
-    Null,
-    Bool(bool),
-    U64(u64),
-    I64(i64),
-    F64(f64),
-    Str(Cow<'de, str>),
-    Seq(Vec<Raw<'de>>),
-    Map(Vec<(Cow<'de, str>, Raw<'de>)>),
-}
+struct ElementVisitor;
 
-/// Keeps the last value of a repeated key, in the first one's place, as `serde_json::Map` does.
-fn dedupe(fields: &mut Vec<(Cow<'_, str>, Raw<'_>)>) {
-    let repeated = if fields.len() <= 16 {
-        (1..fields.len()).any(|i| fields[..i].iter().any(|(k, _)| *k == fields[i].0))
-    } else {
-        let mut seen = std::collections::HashSet::with_capacity(fields.len());
-        !fields.iter().all(|(k, _)| seen.insert(k.as_ref()))
-    };
-    if !repeated {
-        return;
-    }
-    let mut kept: Vec<(Cow<'_, str>, Raw<'_>)> = Vec::with_capacity(fields.len());
-    for (key, value) in fields.drain(..) {
-        match kept.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = value,
-            None => kept.push((key, value)),
-        }
-    }
-    *fields = kept;
-}
-
-impl<'de> Deserialize<'de> for Raw<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(RawVisitor)
-    }
-}
-
-struct RawVisitor;
-
-impl<'de> Visitor<'de> for RawVisitor {
-    type Value = Raw<'de>;
+impl<'de> Visitor<'de> for ElementVisitor {
+    type Value = AnyElement;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any valid JSON value")
+        f.write_str("a route element (a JSON object)")
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<Raw<'de>, E> {
-        Ok(Raw::Bool(v))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Raw<'de>, E> {
-        Ok(Raw::I64(v))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Raw<'de>, E> {
-        Ok(Raw::U64(v))
-    }
-
-    fn visit_f64<E>(self, v: f64) -> Result<Raw<'de>, E> {
-        Ok(Raw::F64(v))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Raw<'de>, E> {
-        Ok(Raw::Str(Cow::Owned(v.to_owned())))
-    }
-
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Raw<'de>, E> {
-        Ok(Raw::Str(Cow::Borrowed(v)))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Raw<'de>, E> {
-        Ok(Raw::Str(Cow::Owned(v)))
-    }
-
-    fn visit_unit<E>(self) -> Result<Raw<'de>, E> {
-        Ok(Raw::Null)
-    }
-
-    fn visit_none<E>(self) -> Result<Raw<'de>, E> {
-        Ok(Raw::Null)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Raw<'de>, D::Error> {
-        Raw::deserialize(deserializer)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw<'de>, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AnyElement, A::Error> {
+        let mut before: Fields<'de> = Vec::new();
+        while let Some(Key(key)) = map.next_key()? {
+            let value: Raw<'de> = map.next_value()?;
+            if key == "type" {
+                if let Raw::Str(tag) = &value
+                    && let Some(kind) = KNOWN_KINDS.into_iter().find(|k| k.tag() == tag)
+                {
+                    return decode_known(kind, before, map).map(AnyElement::Known);
+                }
+                before.push((key, value));
+                while let Some(Key(key)) = map.next_key()? {
+                    before.push((key, map.next_value()?));
+                }
+                break;
+            }
+            before.push((key, value));
         }
-        Ok(Raw::Seq(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw<'de>, A::Error> {
-        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            entries.push((key.0, map.next_value()?));
-        }
-        Ok(Raw::Map(entries))
+        from_buffer(before).map_err(A::Error::custom)
     }
 }
 
-/// An object key, borrowed from the input when it can be.
-struct Key<'de>(Cow<'de, str>);
+/// Object entries buffered in the order received.
+type Fields<'de> = Vec<(Cow<'de, str>, Raw<'de>)>;
 
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string key")
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v.to_owned())))
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(v)))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v)))
-            }
-        }
-        deserializer.deserialize_str(KeyVisitor)
+/// A whole buffered element (no `type` first, or not a known one): the general path.
+fn from_buffer(mut fields: Fields<'_>) -> Result<AnyElement, value::Error> {
+    dedupe(&mut fields);
+    let kind = fields.iter().find_map(|(key, value)| match value {
+        Raw::Str(kind) if key == "type" => Some(kind.as_ref()),
+        _ => None,
+    });
+    if kind.is_some_and(|k| KNOWN_KINDS.iter().any(|known| known.tag() == k)) {
+        return RouteElement::deserialize(Raw::Map(fields)).map(AnyElement::Known);
+    }
+    match Value::deserialize(Raw::Map(fields))? {
+        Value::Object(json) => Ok(AnyElement::Unknown(UnknownElement { json })),
+        _ => Err(value::Error::custom(
+            "a route element must be a JSON object",
+        )),
     }
 }
 
-impl<'de> IntoDeserializer<'de, value::Error> for Raw<'de> {
-    type Deserializer = Self;
-
-    fn into_deserializer(self) -> Self {
-        self
-    }
+/// The rest of an element of a known kind, read from the input after its `type`.
+fn decode_known<'de, A: MapAccess<'de>>(
+    kind: ElementKind,
+    before: Fields<'de>,
+    map: A,
+) -> Result<RouteElement, A::Error> {
+    Ok(match kind {
+        ElementKind::Start => {
+            let (id, outputs, _) = Parts::<_, IgnoredAny>::read(kind, before, map)?.required()?;
+            RouteElement::Start { id, outputs }
+        }
+        ElementKind::Conditional => {
+            let (id, outputs, properties) = Parts::read(kind, before, map)?.required()?;
+            let properties = present(properties)?;
+            RouteElement::Conditional {
+                id,
+                outputs,
+                properties,
+            }
+        }
+        ElementKind::Percentage => {
+            let (id, outputs, _) = Parts::<_, IgnoredAny>::read(kind, before, map)?.required()?;
+            RouteElement::Percentage { id, outputs }
+        }
+        ElementKind::Rate => {
+            let (id, outputs, properties) = Parts::read(kind, before, map)?.required()?;
+            let properties = present(properties)?;
+            RouteElement::Rate {
+                id,
+                outputs,
+                properties,
+            }
+        }
+        ElementKind::Model => {
+            let (id, outputs, properties) = Parts::read(kind, before, map)?.required()?;
+            let properties = present(properties)?;
+            RouteElement::Model {
+                id,
+                outputs,
+                properties,
+            }
+        }
+        ElementKind::End => {
+            let (id, outputs, _) = Parts::<_, IgnoredAny>::read(kind, before, map)?.required()?;
+            RouteElement::End { id, outputs }
+        }
+    })
 }
 
-/// Replays a buffered value to whatever decodes it.
-impl<'de> Deserializer<'de> for Raw<'de> {
-    type Error = value::Error;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, value::Error> {
-        match self {
-            Raw::Null => visitor.visit_unit(),
-            Raw::Bool(v) => visitor.visit_bool(v),
-            Raw::U64(v) => visitor.visit_u64(v),
-            Raw::I64(v) => visitor.visit_i64(v),
-            Raw::F64(v) => visitor.visit_f64(v),
-            Raw::Str(Cow::Borrowed(v)) => visitor.visit_borrowed_str(v),
-            Raw::Str(Cow::Owned(v)) => visitor.visit_string(v),
-            Raw::Seq(items) => {
-                let mut seq = value::SeqDeserializer::new(items.into_iter());
-                let decoded = visitor.visit_seq(&mut seq)?;
-                seq.end()?;
-                Ok(decoded)
-            }
-            Raw::Map(entries) => {
-                let entries = entries.into_iter().map(|(k, v)| (Raw::Str(k), v));
-                let mut map = value::MapDeserializer::new(entries);
-                let decoded = visitor.visit_map(&mut map)?;
-                map.end()?;
-                Ok(decoded)
-            }
-        }
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, value::Error> {
-        match self {
-            Raw::Null => visitor.visit_none(),
-            other => visitor.visit_some(other),
-        }
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, value::Error> {
-        match self {
-            Raw::Str(variant) => visitor.visit_enum(variant.into_deserializer()),
-            Raw::Map(entries) => {
-                let entries = entries.into_iter().map(|(k, v)| (Raw::Str(k), v));
-                visitor.visit_enum(value::MapAccessDeserializer::new(
-                    value::MapDeserializer::new(entries),
-                ))
-            }
-            other => other.deserialize_any(visitor),
-        }
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, value::Error> {
-        visitor.visit_newtype_struct(self)
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
-    }
+/// A kind's required `properties`, or serde's own error for a missing field.
+fn present<T, E: de::Error>(properties: Option<T>) -> Result<T, E> {
+    properties.ok_or_else(|| E::missing_field("properties"))
 }
 
+/// The fields of one kind of element as read so far: `O` its outputs, `P` its properties
+/// (`IgnoredAny` for kinds without properties, which, like any unknown field, are skipped).
+struct Parts<O, P> {
+    id: Option<String>,
+    outputs: Option<O>,
+    properties: Option<P>,
+}
+
+impl<'de, O: Deserialize<'de>, P: Deserialize<'de>> Parts<O, P> {
+    fn read<A: MapAccess<'de>>(
+        kind: ElementKind,
+        before: Fields<'de>,
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut parts = Self {
+            id: None,
+            outputs: None,
+            properties: None,
+        };
+        for (key, raw) in before {
+            match key.as_ref() {
+                "id" => parts.id = Some(String::deserialize(raw).map_err(A::Error::custom)?),
+                "outputs" => parts.outputs = Some(O::deserialize(raw).map_err(A::Error::custom)?),
+                "properties" => {
+                    parts.properties = Some(P::deserialize(raw).map_err(A::Error::custom)?);
+                }
+                _ => {}
+            }
+        }
+        while let Some(Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "id" => parts.id = Some(map.next_value()?),
+                "outputs" => parts.outputs = Some(map.next_value()?),
+                "properties" => parts.properties = Some(map.next_value()?),
+                "type" => {
+                    // The kind's fields were decoded for the first `type`; another would
+                    // need them decoded again.
+                    let again: Raw<'de> = map.next_value()?;
+                    if !matches!(&again, Raw::Str(tag) if tag == kind.tag()) {
+                        return Err(A::Error::custom(format_args!(
+                            "a `{kind}` element has a second, different `type`"
+                        )));
+                    }
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(parts)
+    }
+
+    /// Its id and outputs, or serde's own error naming the first one missing.
+    fn required<E: de::Error>(self) -> Result<(String, O, Option<P>), E> {
+        let id = self.id.ok_or_else(|| E::missing_field("id"))?;
+        let outputs = self.outputs.ok_or_else(|| E::missing_field("outputs"))?;
+        Ok((id, outputs, self.properties))
+    }
+}
 impl Serialize for AnyElement {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {

@@ -6,6 +6,7 @@ pub mod builder;
 mod element;
 pub mod explain;
 pub mod file;
+mod raw;
 pub mod render;
 pub mod validate;
 

@@ -1,0 +1,216 @@
+//! A JSON value buffered as received (strings borrowed from the input where it allows) and
+//! replayed as a deserializer: for element fields that arrive before the element's `type`.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{IntoDeserializer, MapAccess, SeqAccess, Visitor, value};
+use serde::{Deserialize, Deserializer};
+
+/// A JSON value buffered as received: strings borrowed from the input when the input allows,
+/// objects as lists of entries. Cheaper to build than a `serde_json::Value`, and replayed as a
+/// deserializer to decode the element once its kind is known.
+pub(super) enum Raw<'de> {
+    Null,
+    Bool(bool),
+    U64(u64),
+    I64(i64),
+    F64(f64),
+    Str(Cow<'de, str>),
+    Seq(Vec<Raw<'de>>),
+    Map(Vec<(Cow<'de, str>, Raw<'de>)>),
+}
+
+/// Keeps the last value of a repeated key, in the first one's place, as `serde_json::Map` does.
+pub(super) fn dedupe(fields: &mut Vec<(Cow<'_, str>, Raw<'_>)>) {
+    let repeated = if fields.len() <= 16 {
+        (1..fields.len()).any(|i| fields[..i].iter().any(|(k, _)| *k == fields[i].0))
+    } else {
+        let mut seen = std::collections::HashSet::with_capacity(fields.len());
+        !fields.iter().all(|(k, _)| seen.insert(k.as_ref()))
+    };
+    if !repeated {
+        return;
+    }
+    let mut kept: Vec<(Cow<'_, str>, Raw<'_>)> = Vec::with_capacity(fields.len());
+    for (key, value) in fields.drain(..) {
+        match kept.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => kept.push((key, value)),
+        }
+    }
+    *fields = kept;
+}
+
+impl<'de> Deserialize<'de> for Raw<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(RawVisitor)
+    }
+}
+
+struct RawVisitor;
+
+impl<'de> Visitor<'de> for RawVisitor {
+    type Value = Raw<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Raw<'de>, E> {
+        Ok(Raw::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Raw<'de>, E> {
+        Ok(Raw::I64(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Raw<'de>, E> {
+        Ok(Raw::U64(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Raw<'de>, E> {
+        Ok(Raw::F64(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Raw<'de>, E> {
+        Ok(Raw::Str(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Raw<'de>, E> {
+        Ok(Raw::Str(Cow::Borrowed(v)))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Raw<'de>, E> {
+        Ok(Raw::Str(Cow::Owned(v)))
+    }
+
+    fn visit_unit<E>(self) -> Result<Raw<'de>, E> {
+        Ok(Raw::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Raw<'de>, E> {
+        Ok(Raw::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Raw<'de>, D::Error> {
+        Raw::deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw<'de>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Raw::Seq(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw<'de>, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            entries.push((key.0, map.next_value()?));
+        }
+        Ok(Raw::Map(entries))
+    }
+}
+
+/// An object key, borrowed from the input when it can be.
+pub(super) struct Key<'de>(pub(super) Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+impl<'de> IntoDeserializer<'de, value::Error> for Raw<'de> {
+    type Deserializer = Self;
+
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+/// Replays a buffered value to whatever decodes it.
+impl<'de> Deserializer<'de> for Raw<'de> {
+    type Error = value::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, value::Error> {
+        match self {
+            Raw::Null => visitor.visit_unit(),
+            Raw::Bool(v) => visitor.visit_bool(v),
+            Raw::U64(v) => visitor.visit_u64(v),
+            Raw::I64(v) => visitor.visit_i64(v),
+            Raw::F64(v) => visitor.visit_f64(v),
+            Raw::Str(Cow::Borrowed(v)) => visitor.visit_borrowed_str(v),
+            Raw::Str(Cow::Owned(v)) => visitor.visit_string(v),
+            Raw::Seq(items) => {
+                let mut seq = value::SeqDeserializer::new(items.into_iter());
+                let decoded = visitor.visit_seq(&mut seq)?;
+                seq.end()?;
+                Ok(decoded)
+            }
+            Raw::Map(entries) => {
+                let entries = entries.into_iter().map(|(k, v)| (Raw::Str(k), v));
+                let mut map = value::MapDeserializer::new(entries);
+                let decoded = visitor.visit_map(&mut map)?;
+                map.end()?;
+                Ok(decoded)
+            }
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, value::Error> {
+        match self {
+            Raw::Null => visitor.visit_none(),
+            other => visitor.visit_some(other),
+        }
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, value::Error> {
+        match self {
+            Raw::Str(variant) => visitor.visit_enum(variant.into_deserializer()),
+            Raw::Map(entries) => {
+                let entries = entries.into_iter().map(|(k, v)| (Raw::Str(k), v));
+                visitor.visit_enum(value::MapAccessDeserializer::new(
+                    value::MapDeserializer::new(entries),
+                ))
+            }
+            other => other.deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, value::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+    }
+}
