@@ -71,7 +71,8 @@ async fn answer(mut socket: tokio::net::TcpStream, response: &'static [u8]) {
 
 /// The `reqwest::Client` both sides use, built the same way.
 fn http() -> reqwest::Client {
-    reqwest::Client::builder()
+    cloudflare_dynamic_routing::http_client_builder()
+        .expect("TLS setup")
         .build()
         .expect("a reqwest client")
 }
