@@ -110,10 +110,10 @@ const KNOWN_KINDS: [ElementKind; 6] = [
     ElementKind::End,
 ];
 
-/// Decodes an element in one pass when its `type` comes before its `outputs` and `properties`
-/// (as Cloudflare sends them): those are then decoded straight into the kind's types, with no
-/// tree in between. Fields that arrive before `type` are buffered as [`Raw`] and decoded once
-/// the kind is known. The outcome is that of decoding a `serde_json::Value` first: a repeated
+/// Decodes an element in one pass: once `type` is read, the kind's `outputs` and `properties`
+/// are decoded straight into its types, with no tree in between. Fields that arrive before
+/// `type` (all of them in the order Cloudflare's reference shows, where `type` is last) are
+/// buffered once as a `Raw` tree and decoded from it once the kind is known. The outcome is that of decoding a `serde_json::Value` first: a repeated
 /// key keeps its last value, known kinds are strict with errors naming the field, and any
 /// other kind is kept whole.
 impl<'de> Deserialize<'de> for AnyElement {
