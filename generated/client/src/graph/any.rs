@@ -113,9 +113,9 @@ const KNOWN_KINDS: [ElementKind; 6] = [
 /// Decodes an element in one pass: once `type` is read, the kind's `outputs` and `properties`
 /// are decoded straight into its types, with no tree in between. Fields that arrive before
 /// `type` (all of them in the order Cloudflare's reference shows, where `type` is last) are
-/// buffered once as a `Raw` tree and decoded from it once the kind is known. The outcome is that of decoding a `serde_json::Value` first: a repeated
-/// key keeps its last value, known kinds are strict with errors naming the field, and any
-/// other kind is kept whole.
+/// buffered once as a `Raw` tree and decoded from it once the kind is known. The outcome is
+/// that of decoding a `serde_json::Value` first: a repeated key keeps its last value, known
+/// kinds are strict with errors naming the field, and any other kind is kept whole.
 impl<'de> Deserialize<'de> for AnyElement {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_map(ElementVisitor)
@@ -156,7 +156,7 @@ impl<'de> Visitor<'de> for ElementVisitor {
 /// Object entries buffered in the order received.
 type Fields<'de> = Vec<(Cow<'de, str>, Raw<'de>)>;
 
-/// A whole buffered element (no `type` first, or not a known one): the general path.
+/// A whole buffered element, when its first `type` is missing or names no known kind.
 fn from_buffer(mut fields: Fields<'_>) -> Result<AnyElement, value::Error> {
     dedupe(&mut fields);
     let kind = fields.iter().find_map(|(key, value)| match value {
