@@ -110,6 +110,11 @@ const KNOWN_KINDS: [ElementKind; 6] = [
     ElementKind::End,
 ];
 
+/// The kind a `type` tag names, if it is one of the six.
+fn known_kind(tag: &str) -> Option<ElementKind> {
+    KNOWN_KINDS.into_iter().find(|kind| kind.tag() == tag)
+}
+
 /// Decodes an element in one pass: once `type` is read, the kind's `outputs` and `properties`
 /// are decoded straight into its types, with no tree in between. Fields that arrive before
 /// `type` (all of them in the order Cloudflare's reference shows, where `type` is last) are
@@ -137,7 +142,7 @@ impl<'de> Visitor<'de> for ElementVisitor {
             let value: Raw<'de> = map.next_value()?;
             if key == "type" {
                 if let Raw::Str(tag) = &value
-                    && let Some(kind) = KNOWN_KINDS.into_iter().find(|k| k.tag() == tag)
+                    && let Some(kind) = known_kind(tag)
                 {
                     return decode_known(kind, before, map).map(AnyElement::Known);
                 }
@@ -163,7 +168,7 @@ fn from_buffer(mut fields: Fields<'_>) -> Result<AnyElement, value::Error> {
         Raw::Str(kind) if key == "type" => Some(kind.as_ref()),
         _ => None,
     });
-    if kind.is_some_and(|k| KNOWN_KINDS.iter().any(|known| known.tag() == k)) {
+    if kind.and_then(known_kind).is_some() {
         return RouteElement::deserialize(Raw::Map(fields)).map(AnyElement::Known);
     }
     match Value::deserialize(Raw::Map(fields))? {
@@ -186,8 +191,7 @@ fn decode_known<'de, A: MapAccess<'de>>(
             RouteElement::Start { id, outputs }
         }
         ElementKind::Conditional => {
-            let (id, outputs, properties) = Parts::read(kind, before, map)?.required()?;
-            let properties = present(properties)?;
+            let (id, outputs, properties) = Parts::read(kind, before, map)?.with_properties()?;
             RouteElement::Conditional {
                 id,
                 outputs,
@@ -199,8 +203,7 @@ fn decode_known<'de, A: MapAccess<'de>>(
             RouteElement::Percentage { id, outputs }
         }
         ElementKind::Rate => {
-            let (id, outputs, properties) = Parts::read(kind, before, map)?.required()?;
-            let properties = present(properties)?;
+            let (id, outputs, properties) = Parts::read(kind, before, map)?.with_properties()?;
             RouteElement::Rate {
                 id,
                 outputs,
@@ -208,8 +211,7 @@ fn decode_known<'de, A: MapAccess<'de>>(
             }
         }
         ElementKind::Model => {
-            let (id, outputs, properties) = Parts::read(kind, before, map)?.required()?;
-            let properties = present(properties)?;
+            let (id, outputs, properties) = Parts::read(kind, before, map)?.with_properties()?;
             RouteElement::Model {
                 id,
                 outputs,
@@ -221,11 +223,6 @@ fn decode_known<'de, A: MapAccess<'de>>(
             RouteElement::End { id, outputs }
         }
     })
-}
-
-/// A kind's required `properties`, or serde's own error for a missing field.
-fn present<T, E: de::Error>(properties: Option<T>) -> Result<T, E> {
-    properties.ok_or_else(|| E::missing_field("properties"))
 }
 
 /// The fields of one kind of element as read so far: `O` its outputs, `P` its properties
@@ -285,6 +282,13 @@ impl<'de, O: Deserialize<'de>, P: Deserialize<'de>> Parts<O, P> {
         let id = self.id.ok_or_else(|| E::missing_field("id"))?;
         let outputs = self.outputs.ok_or_else(|| E::missing_field("outputs"))?;
         Ok((id, outputs, self.properties))
+    }
+
+    /// As `required`, for the kinds whose `properties` are required too.
+    fn with_properties<E: de::Error>(self) -> Result<(String, O, P), E> {
+        let (id, outputs, properties) = self.required()?;
+        let properties = properties.ok_or_else(|| E::missing_field("properties"))?;
+        Ok((id, outputs, properties))
     }
 }
 impl Serialize for AnyElement {
