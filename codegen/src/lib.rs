@@ -8,6 +8,7 @@
 //! [`overlay`], then naming by [`naming`]) → [`render`] (progenitor, prettyplease, header).
 
 pub mod check;
+pub mod contract;
 mod error;
 pub mod naming;
 pub mod normalise;
@@ -27,16 +28,16 @@ pub const SPEC_PATH: &str = "spec/dynamic-routing.openapi.json";
 pub const OVERLAY_PATH: &str = "spec/overlay.json";
 
 /// Where the generated client code lives, relative to the workspace root.
-pub const CLIENT_PATH: &str = "generated/client/src/generated.rs";
+pub const CLIENT_PATH: &str = "generated/client/src/generated/api.rs";
 
 /// Where the generated operation table lives, relative to the workspace root.
-pub const OPERATIONS_PATH: &str = "generated/client/src/operations.rs";
+pub const OPERATIONS_PATH: &str = "generated/client/src/generated/operations.rs";
 
 /// Where the generated httpmock expectations live, relative to the workspace root.
-pub const MOCKS_PATH: &str = "generated/mocks/src/generated.rs";
+pub const MOCKS_PATH: &str = "generated/mocks/src/generated/mocks.rs";
 
 /// Where the generated CLI command tree lives, relative to the workspace root.
-pub const CLI_PATH: &str = "generated/cli/src/generated.rs";
+pub const CLI_PATH: &str = "generated/cli/src/generated/commands.rs";
 
 /// The first line of every generated file; xtask uses it to recognise files it may replace
 /// or remove, so it must never change shape.

@@ -53,10 +53,11 @@ const fn op(operation_id: &'static str, method: &'static str) -> OperationName {
     }
 }
 
-/// Generated names that typify replaces with hand-written types, and the types' paths.
+/// Generated names that typify replaces with hand-written types (see [`crate::contract`]).
 /// `AnyElement` is hand-written because its decoding cannot be expressed in a schema: strict
 /// for the kinds the spec lists, keeping any other kind whole instead of failing.
-pub const REPLACEMENTS: &[(&str, &str)] = &[("AnyElement", "crate::graph::AnyElement")];
+pub const REPLACEMENTS: &[(&str, crate::contract::HandWritten)] =
+    &[("AnyElement", crate::contract::ANY_ELEMENT)];
 
 /// Looks up the method name for an operationId.
 pub fn method_for(operation_id: &str) -> Option<&'static str> {

@@ -8,11 +8,23 @@ use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, 
 use serde_json::Value;
 
 use crate::normalise::Normalised;
-use crate::{Error, GENERATED_MARKER, SPEC_PATH, check, naming, parse, pointer};
+use crate::{Error, GENERATED_MARKER, SPEC_PATH, check, contract, naming, parse, pointer};
 
 /// The attribute that lets the generated types describe themselves as JSON Schema, which
 /// progenitor's CLI needs; behind a feature so the client's users do not pay for it.
 const SCHEMA_DERIVE: &str = "#[cfg_attr(feature = \"schemars\", derive(::schemars::JsonSchema))]";
+
+/// A contract path as tokens. The paths are constants that a test parses; should one ever not
+/// parse, the generated code says so where it is compiled rather than codegen panicking.
+fn path_tokens(item: contract::HandWritten) -> TokenStream {
+    match syn::parse_str::<syn::Path>(item.path) {
+        Ok(path) => quote::quote!(#path),
+        Err(e) => {
+            let message = format!("codegen::contract::{} is not a path: {e}", item.name);
+            quote::quote!(compile_error!(#message))
+        }
+    }
+}
 
 /// The progenitor settings the client is generated with, for `document`'s named types.
 fn settings(document: &Value) -> GenerationSettings {
@@ -24,12 +36,12 @@ fn settings(document: &Value) -> GenerationSettings {
         // make its absence a compile error rather than a silent default.
         .with_hooks(HooksMode::Expected)
         // Per-client transport state (settings, and where a failed response is captured).
-        .with_inner_type(quote::quote!(crate::transport::Transport))
+        .with_inner_type(path_tokens(contract::TRANSPORT))
         .with_derive("PartialEq")
         // Ordered maps: re-encoding a percentage split gives the same bytes every time.
         .with_map_type("::std::collections::BTreeMap");
     for (generated, hand_written) in naming::REPLACEMENTS {
-        settings.with_replacement(generated, hand_written, std::iter::empty());
+        settings.with_replacement(generated, hand_written.path, std::iter::empty());
     }
     let names = document
         .pointer("/components/schemas")
@@ -96,6 +108,11 @@ pub fn render_operations(normalised: &Normalised) -> Result<String, Error> {
 
         /// Every operation, in the spec's order.
         pub const OPERATIONS: &[Operation] = &[#(#rows),*];
+
+        /// The operation whose method on the generated client is `name`, such as `list_routes`.
+        pub fn find(name: &str) -> Option<&'static Operation> {
+            OPERATIONS.iter().find(|operation| operation.name == name)
+        }
     };
     format_with_header(tokens)
 }
@@ -128,7 +145,7 @@ pub fn render_cli(normalised: &Normalised) -> Result<String, Error> {
 }
 
 /// The generated low-level client, as the mocks and the CLI name it.
-const CLIENT_CRATE_PATH: &str = "cloudflare_dynamic_routing::raw";
+const CLIENT_CRATE_PATH: &str = contract::LOW_LEVEL_CLIENT.path;
 
 /// Runs progenitor; a panic inside it becomes an error naming the operation that caused it.
 fn generate_tokens(document: &Value) -> Result<TokenStream, Error> {

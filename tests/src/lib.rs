@@ -1,6 +1,8 @@
 //! Helpers the regression tests share: the real workspace's files, a scratch copy of the
 //! workspace to break things in, and xtask run in-process exactly as the binary runs it.
 
+/// The one set of JSON fixtures every test crate shares (the sample graph, routes, envelopes).
+#[path = "../../generated/client/tests/support/fixtures.rs"]
 pub mod fixtures;
 
 use std::ffi::OsString;

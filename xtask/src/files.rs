@@ -6,9 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crate::plan::{Change, ChangeKind};
 
-/// Where generated crates live; only files under it that start with the generated marker are
-/// ever replaced or removed.
-const GENERATED_DIR: &str = "generated";
+/// Folders never searched for generated files: build output, version control, npm packages.
+const SKIPPED_DIRS: &[&str] = &["target", "node_modules"];
 
 fn full(root: &Path, relative: &str) -> PathBuf {
     relative
@@ -60,26 +59,40 @@ pub fn apply(root: &Path, change: &Change) -> Result<(), String> {
     }
 }
 
-/// Every file under `generated/` that starts with the generated marker, sorted.
+/// Every `.rs` file in the workspace that starts with the generated marker, sorted. Files are
+/// recognised by their header alone, wherever they are, so a generated file that codegen no
+/// longer produces is found even if it was moved; hidden folders, `target` and `node_modules`
+/// are not searched.
 pub fn generated_files(root: &Path) -> Result<Vec<String>, String> {
     let mut found = Vec::new();
-    let mut pending = vec![GENERATED_DIR.to_string()];
+    let mut pending = vec![String::new()];
     while let Some(relative) = pending.pop() {
-        let entries = match fs::read_dir(full(root, &relative)) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == ErrorKind::NotFound => continue,
-            Err(e) => return Err(format!("{relative}: cannot list: {e}")),
+        let folder = if relative.is_empty() {
+            root.to_path_buf()
+        } else {
+            full(root, &relative)
         };
+        let shown = if relative.is_empty() {
+            "."
+        } else {
+            relative.as_str()
+        };
+        let entries = fs::read_dir(&folder).map_err(|e| format!("{shown}: cannot list: {e}"))?;
         for entry in entries {
-            let entry = entry.map_err(|e| format!("{relative}: cannot list: {e}"))?;
+            let entry = entry.map_err(|e| format!("{shown}: cannot list: {e}"))?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            let child = format!("{relative}/{name}");
+            let child = if relative.is_empty() {
+                name.clone()
+            } else {
+                format!("{relative}/{name}")
+            };
             let kind = entry
                 .file_type()
                 .map_err(|e| format!("{child}: cannot stat: {e}"))?;
-            if kind.is_dir() && name != "target" {
+            if kind.is_dir() && !name.starts_with('.') && !SKIPPED_DIRS.contains(&name.as_str()) {
                 pending.push(child);
-            } else if kind.is_file() && name.ends_with(".rs") && is_generated(root, &child)? {
+            } else if kind.is_file() && name.ends_with(".rs") && starts_with_marker(&entry.path())?
+            {
                 found.push(child);
             }
         }
@@ -88,7 +101,13 @@ pub fn generated_files(root: &Path) -> Result<Vec<String>, String> {
     Ok(found)
 }
 
-fn is_generated(root: &Path, relative: &str) -> Result<bool, String> {
-    Ok(read(root, relative)?
-        .is_some_and(|bytes| bytes.starts_with(codegen::GENERATED_MARKER.as_bytes())))
+/// Whether a file's first bytes are the generated marker; only those bytes are read.
+fn starts_with_marker(path: &Path) -> Result<bool, String> {
+    use std::io::Read;
+    let marker = codegen::GENERATED_MARKER.as_bytes();
+    let mut head = Vec::with_capacity(marker.len());
+    fs::File::open(path)
+        .and_then(|file| file.take(marker.len() as u64).read_to_end(&mut head))
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    Ok(head == marker)
 }

@@ -1,11 +1,11 @@
 //! `apply` and `diff`: make the live route named in a route file match the file, or show how
-//! they differ. The route is found by name; graphs are compared element by element, in id
-//! order, so a route the API returns in another order is not seen as changed.
+//! they differ. The route is found by name; graphs are compared by `graph::same_graph`, so a
+//! route the API returns in another order is not seen as changed.
 
 use std::num::NonZeroU64;
 
-use cloudflare_dynamic_routing::graph::{self, AnyElement, known_elements};
-use cloudflare_dynamic_routing::types::{NewRoute, Route, RouteElement};
+use cloudflare_dynamic_routing::graph::{self, in_id_order, known_elements, same_graph};
+use cloudflare_dynamic_routing::types::{NewRoute, Route};
 use cloudflare_dynamic_routing::{Error, Gateway};
 use futures_util::TryStreamExt;
 use serde::Serialize;
@@ -41,19 +41,6 @@ async fn find(gateway: &Gateway<'_>, name: &str) -> Result<Option<Route>, Error>
     Ok(None)
 }
 
-/// A graph in id order, for comparing and showing.
-fn by_id(elements: &[RouteElement]) -> Vec<RouteElement> {
-    let mut sorted = elements.to_vec();
-    sorted.sort_by(|a, b| a.id().cmp(b.id()));
-    sorted
-}
-
-/// Whether the live graph is the file's graph. A live graph holding a kind this client does not
-/// know cannot be proven equal, so it counts as different.
-fn same_graph(live: &[AnyElement], file: &[RouteElement]) -> bool {
-    known_elements(live).is_ok_and(|live| by_id(&live) == by_id(file))
-}
-
 /// Makes the live route match `route`; a second run with the same file sends nothing that
 /// changes anything.
 pub async fn apply(gateway: &Gateway<'_>, route: NewRoute) -> Result<Applied, Error> {
@@ -82,7 +69,7 @@ pub async fn apply(gateway: &Gateway<'_>, route: NewRoute) -> Result<Applied, Er
 
 /// What `apply` would change, as text: a unified diff of the graphs, or why there is none.
 pub async fn diff(gateway: &Gateway<'_>, route: &NewRoute, file: &str) -> Result<String, Error> {
-    let wanted = pretty(&by_id(&route.elements));
+    let wanted = pretty(&in_id_order(&route.elements));
     let Some(live) = find(gateway, &route.name).await? else {
         return Ok(format!(
             "route `{}` does not exist; apply would create it with this graph:\n{wanted}\n",
@@ -96,7 +83,7 @@ pub async fn diff(gateway: &Gateway<'_>, route: &NewRoute, file: &str) -> Result
         ));
     }
     let current = match known_elements(&live.elements) {
-        Ok(known) => pretty(&by_id(&known)),
+        Ok(known) => pretty(&in_id_order(&known)),
         Err(_) => pretty(&live.elements),
     };
     let diff = TextDiff::from_lines(&current, &wanted)

@@ -5,8 +5,22 @@
 //! Exit codes: 0 done, 1 the operation failed (one line on standard error), 2 bad usage.
 
 mod apply;
-mod commands;
 mod output;
+
+/// Everything `cargo xtask regenerate` writes, and nothing else: progenitor's clap command tree
+/// for every operation, in `src/generated/commands.rs`.
+mod generated {
+    #[allow(
+        missing_docs,
+        clippy::all,
+        clippy::pedantic,
+        unused_imports,
+        unused_variables,
+        dead_code
+    )]
+    #[rustfmt::skip]
+    pub mod commands;
+}
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,7 +28,7 @@ use std::process::ExitCode;
 use clap::{Arg, ArgMatches, Command};
 use cloudflare_dynamic_routing::{Client, ClientBuilder};
 
-use crate::commands::{Cli, CliCommand};
+use crate::generated::commands::{Cli, CliCommand};
 use crate::output::Output;
 
 /// Default for every `--account-id`.

@@ -8,7 +8,7 @@ use cloudflare_dynamic_routing::raw::{Error, ResponseValue};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::commands::CliConfig;
+use crate::generated::commands::CliConfig;
 
 /// Prints what the generated commands produce; remembers whether it reported a failure, so
 /// the failure is not printed twice.

@@ -6,6 +6,10 @@ use httpmock::Method::{GET, PATCH, POST};
 use httpmock::{Mock, MockServer};
 use serde_json::{Value, json};
 
+/// The workspace's one set of fixtures (the sample graph).
+#[path = "../../client/tests/support/fixtures.rs"]
+mod fixtures;
+
 const ACCOUNT: &str = "acct-1";
 const GATEWAY: &str = "gw-1";
 const TOKEN: &str = "cli-test-token";
@@ -26,14 +30,15 @@ fn base() -> String {
     format!("/accounts/{ACCOUNT}/ai-gateway/gateways/{GATEWAY}/routes")
 }
 
+/// The workspace's sample graph, with its `large` model calling `model`.
 fn graph(model: &str) -> Value {
-    json!([
-        {"id": "start", "type": "start", "outputs": {"next": {"elementId": "model"}}},
-        {"id": "model", "type": "model",
-         "properties": {"provider": "openai", "model": model, "retries": 1.0, "timeout": 5000.0},
-         "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "end"}}},
-        {"id": "end", "type": "end", "outputs": {}}
-    ])
+    let mut graph = fixtures::graph();
+    for element in graph.as_array_mut().expect("an array") {
+        if element["id"] == "large" {
+            element["properties"]["model"] = json!(model);
+        }
+    }
+    graph
 }
 
 fn route(name: &str, elements: Value) -> Value {
@@ -396,7 +401,7 @@ async fn an_invalid_route_file_is_refused_before_any_request() {
         })
         .await;
     let mut broken = graph("gpt-4o");
-    broken[1]["outputs"]["success"]["elementId"] = json!("nowhere");
+    broken[4]["outputs"]["success"]["elementId"] = json!("nowhere");
     let (_dir, file) = route_file("support-bot", broken);
     let output = routes(&server)
         .arg("apply")

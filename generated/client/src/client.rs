@@ -10,8 +10,8 @@ use serde::de::DeserializeOwned;
 
 use crate::config::{ClientBuilder, ConfigError};
 use crate::error::{Error, decode_error};
-use crate::generated::Client as RawClient;
-use crate::graph::AnyElement;
+use crate::generated::api::Client as RawClient;
+use crate::graph::{AnyElement, same_graph};
 use crate::transport::{Capture, Settings, Transport};
 use crate::types::{
     DeploymentPage, Route, RouteElement, RoutePage, RouteWithoutDeployment, VersionData,
@@ -204,8 +204,8 @@ impl Gateway<'_> {
         let (account, gateway) = self.scope(OP)?;
         let envelope = self
             .client
-            .run(OP, async |raw| {
-                raw.list_routes()
+            .run(OP, async |api| {
+                api.list_routes()
                     .account_id(account)
                     .gateway_id(gateway)
                     .page(page.page)
@@ -273,8 +273,8 @@ impl Gateway<'_> {
         self.check_graph(OP, &elements)?;
         let envelope = self
             .client
-            .run(OP, async |raw| {
-                raw.create_route()
+            .run(OP, async |api| {
+                api.create_route()
                     .account_id(account)
                     .gateway_id(gateway)
                     .body_map(|b| b.name(name.to_string()).elements(elements))
@@ -304,8 +304,8 @@ impl Gateway<'_> {
         let (account, gateway, id) = self.route_scope(OP, route_id)?;
         let envelope = self
             .client
-            .run(OP, async |raw| {
-                raw.get_route()
+            .run(OP, async |api| {
+                api.get_route()
                     .account_id(account)
                     .gateway_id(gateway)
                     .id(id)
@@ -332,8 +332,8 @@ impl Gateway<'_> {
         let (account, gateway, id) = self.route_scope(OP, route_id)?;
         let envelope = self
             .client
-            .run(OP, async |raw| {
-                raw.update_route()
+            .run(OP, async |api| {
+                api.update_route()
                     .account_id(account)
                     .gateway_id(gateway)
                     .id(id)
@@ -361,8 +361,8 @@ impl Gateway<'_> {
         let (account, gateway, id) = self.route_scope(OP, route_id)?;
         let envelope = self
             .client
-            .run(OP, async |raw| {
-                raw.delete_route()
+            .run(OP, async |api| {
+                api.delete_route()
                     .account_id(account)
                     .gateway_id(gateway)
                     .id(id)
@@ -390,8 +390,8 @@ impl Gateway<'_> {
         let (account, gateway, id) = self.route_scope(OP, route_id)?;
         let envelope = self
             .client
-            .run(OP, async |raw| {
-                raw.list_versions()
+            .run(OP, async |api| {
+                api.list_versions()
                     .account_id(account)
                     .gateway_id(gateway)
                     .id(id)
@@ -426,8 +426,8 @@ impl Gateway<'_> {
         self.check_graph(OP, &elements)?;
         let envelope = self
             .client
-            .run(OP, async |raw| {
-                raw.create_version()
+            .run(OP, async |api| {
+                api.create_version()
                     .account_id(account)
                     .gateway_id(gateway)
                     .id(id)
@@ -460,8 +460,8 @@ impl Gateway<'_> {
         let version = check_id(OP, "version id", version_id)?;
         let envelope = self
             .client
-            .run(OP, async |raw| {
-                raw.get_version()
+            .run(OP, async |api| {
+                api.get_version()
                     .account_id(account)
                     .gateway_id(gateway)
                     .id(id)
@@ -490,8 +490,8 @@ impl Gateway<'_> {
         let (account, gateway, id) = self.route_scope(OP, route_id)?;
         let envelope = self
             .client
-            .run(OP, async |raw| {
-                raw.list_deployments()
+            .run(OP, async |api| {
+                api.list_deployments()
                     .account_id(account)
                     .gateway_id(gateway)
                     .id(id)
@@ -522,8 +522,8 @@ impl Gateway<'_> {
         let version = check_id(OP, "version id", version_id)?;
         let envelope = self
             .client
-            .run(OP, async |raw| {
-                raw.create_deployment()
+            .run(OP, async |api| {
+                api.create_deployment()
                     .account_id(account)
                     .gateway_id(gateway)
                     .id(id)
@@ -588,9 +588,4 @@ fn graph_of(data: &VersionData) -> Option<Vec<AnyElement>> {
         VersionData::String(text) => serde_json::from_str(text).ok(),
         VersionData::Array(elements) => Some(elements.clone()),
     }
-}
-
-/// Whether a received graph is the one sent, element by element.
-fn same_graph(received: &[AnyElement], sent: &[RouteElement]) -> bool {
-    received.len() == sent.len() && received.iter().zip(sent).all(|(r, s)| r == s)
 }

@@ -187,8 +187,10 @@ impl Error {
     }
 }
 
+/// Whether `operation` creates something (a `POST` in the operation table), so that a failure
+/// after sending may have left it created.
 fn is_create(operation: &str) -> bool {
-    operation.starts_with("create_")
+    crate::operations::find(operation).is_some_and(|o| o.method == "POST")
 }
 
 impl ApiError {

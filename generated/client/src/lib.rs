@@ -4,8 +4,8 @@
 //! [`Client`] is the hand-written front: credentials from code or the environment, one call
 //! per operation with the response envelope unwrapped, one [`Error`] type, retries with
 //! backoff, per-attempt timeouts and a tracing span per request. Under it, the generated
-//! code (`generated.rs`, made by `cargo xtask regenerate`) provides the types in [`types`] and
-//! the low-level client in [`raw`].
+//! code (`src/generated/`, made by `cargo xtask regenerate`) provides the types in [`types`],
+//! the operation table in [`operations`] and the low-level client in [`raw`].
 //!
 //! ```no_run
 //! use cloudflare_dynamic_routing::{Client, PageRequest};
@@ -20,6 +20,12 @@
 //! # }
 //! ```
 
+/// The workspace's one set of test fixtures (the sample graph, routes, envelopes), shared with
+/// the integration tests, the regression suite and the CLI's tests.
+#[cfg(test)]
+#[path = "../tests/support/fixtures.rs"]
+mod fixtures;
+
 mod client;
 mod config;
 mod error;
@@ -28,26 +34,34 @@ pub mod retry;
 mod tls;
 mod transport;
 
-#[allow(missing_docs)] // progenitor and typify emit builder setters without docs
-#[allow(clippy::all, clippy::pedantic)]
-#[rustfmt::skip]
-mod generated;
-
-/// Every operation of the API, with its method, path template and summary (generated).
-#[rustfmt::skip]
-pub mod operations;
+/// Everything `cargo xtask regenerate` writes, and nothing else: the files in `src/generated/`
+/// start with a header naming that command and are never edited by hand.
+mod generated {
+    /// The types and the low-level client, made by progenitor and typify from the spec.
+    #[allow(missing_docs)] // progenitor and typify emit builder setters without docs
+    #[allow(clippy::all, clippy::pedantic)]
+    #[rustfmt::skip]
+    pub(crate) mod api; /// Every operation of the API, with its method, path template and summary.
+    #[rustfmt::skip]
+    pub mod operations;
+}
 
 pub use client::{Client, Gateway, PageRequest};
 pub use config::{BASE_URL, ClientBuilder, ConfigError, Credentials, DEFAULT_TIMEOUT, Secret, env};
 pub use error::{ApiError, ApiMessage, DecodeError, Error};
-pub use generated::types;
+pub use generated::api::types;
+pub use generated::operations;
 pub use retry::RetryPolicy;
 pub use tls::http_client_builder;
 pub use transport::Transport;
 
 /// The generated low-level client: progenitor's request builders and `ResponseValue`s.
+///
+/// Named by generated code: `codegen::contract::LOW_LEVEL_CLIENT` (the mocks and CLI crates
+/// import the client from here). Renaming or moving it needs a change there and
+/// `cargo xtask regenerate`.
 pub mod raw {
-    pub use crate::generated::{
+    pub use crate::generated::api::{
         ByteStream, Client, ClientInfo, Error, ResponseValue, builder, prelude, types,
     };
 }

@@ -70,7 +70,7 @@ impl RetryPolicy {
 
 /// What the server asked for: `retry-after-ms` (milliseconds), else `Retry-After` as seconds
 /// or an HTTP date, capped at [`MAX_RETRY_AFTER`].
-pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let text = |name: &str| {
         headers
             .get(name)
@@ -93,7 +93,7 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
 }
 
 /// Statuses worth another attempt.
-pub fn is_retryable_status(status: StatusCode) -> bool {
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
 }
 
@@ -106,5 +106,138 @@ pub(crate) fn may_repeat(method: &reqwest::Method, status: Option<StatusCode>, s
     match status {
         Some(status) => matches!(status.as_u16(), 408 | 429),
         None => !sent,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::UNIX_EPOCH;
+
+    use reqwest::header::HeaderValue;
+
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_http_dates_and_milliseconds_capped_at_a_minute() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let headers = |pairs: &[(&'static str, &str)]| {
+            let mut map = HeaderMap::new();
+            for (name, value) in pairs {
+                map.insert(*name, HeaderValue::from_str(value).expect("header"));
+            }
+            map
+        };
+        let date = |at: SystemTime| httpdate::fmt_http_date(at);
+
+        assert_eq!(retry_after(&headers(&[]), now), None);
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "7")]), now),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", " 0 ")]), now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(
+            retry_after(
+                &headers(&[("retry-after", &date(now + Duration::from_secs(30)))]),
+                now
+            ),
+            Some(Duration::from_secs(30))
+        );
+        // A date in the past means "now".
+        assert_eq!(
+            retry_after(
+                &headers(&[("retry-after", &date(now - Duration::from_secs(30)))]),
+                now
+            ),
+            Some(Duration::ZERO)
+        );
+        // A hand-written IMF-fixdate parses too.
+        assert_eq!(
+            retry_after(
+                &headers(&[("retry-after", "Thu, 01 Jan 1970 00:00:10 GMT")]),
+                UNIX_EPOCH
+            ),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(
+            retry_after(&headers(&[("retry-after-ms", "1500")]), now),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(
+            retry_after(&headers(&[("retry-after-ms", "2.5")]), now),
+            Some(Duration::from_micros(2500))
+        );
+        // `retry-after-ms` wins over `Retry-After`.
+        assert_eq!(
+            retry_after(
+                &headers(&[("retry-after-ms", "250"), ("retry-after", "9")]),
+                now
+            ),
+            Some(Duration::from_millis(250))
+        );
+        // Capped at a minute, however asked.
+        assert_eq!(MAX_RETRY_AFTER, Duration::from_secs(60));
+        for pairs in [
+            [("retry-after", "3600")],
+            [("retry-after-ms", "600000")],
+            [("retry-after", &*date(now + Duration::from_secs(86_400)))],
+        ] {
+            assert_eq!(
+                retry_after(&headers(&pairs), now),
+                Some(MAX_RETRY_AFTER),
+                "{pairs:?}"
+            );
+        }
+        // Nonsense is ignored rather than obeyed.
+        for pairs in [
+            [("retry-after", "soon")],
+            [("retry-after", "-5")],
+            [("retry-after-ms", "-5")],
+            [("retry-after", "")],
+        ] {
+            assert_eq!(retry_after(&headers(&pairs), now), None, "{pairs:?}");
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_stays_within_the_maximum() {
+        let policy = RetryPolicy {
+            max_retries: 5,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(1),
+        };
+        for _ in 0..200 {
+            for (retry, full) in [(1, 100), (2, 200), (3, 400), (4, 800)] {
+                let wait = policy.backoff(retry);
+                let full = Duration::from_millis(full);
+                assert!(
+                    wait <= full && wait >= full.mul_f64(0.75),
+                    "retry {retry}: {wait:?} not within [0.75, 1] x {full:?}"
+                );
+            }
+            for retry in [5, 10, 31, 32, 1000, u32::MAX] {
+                let wait = policy.backoff(retry);
+                assert!(
+                    wait <= policy.max_backoff && wait >= policy.max_backoff.mul_f64(0.75),
+                    "retry {retry}: {wait:?}"
+                );
+            }
+            // With no Retry-After, `delay` is the backoff; with one, the server's wish.
+            assert!(policy.delay(1, None) <= Duration::from_millis(100));
+            let mut asked = HeaderMap::new();
+            asked.insert("retry-after", HeaderValue::from_static("3"));
+            assert_eq!(policy.delay(1, Some(&asked)), Duration::from_secs(3));
+        }
+        assert_eq!(RetryPolicy::none().max_retries, 0);
+        assert_eq!(RetryPolicy::default().max_retries, 2);
+
+        for status in [408, 409, 429, 500, 502, 503, 504] {
+            assert!(is_retryable_status(StatusCode::from_u16(status).unwrap()));
+        }
+        for status in [200, 400, 401, 403, 404, 422] {
+            assert!(!is_retryable_status(StatusCode::from_u16(status).unwrap()));
+        }
     }
 }

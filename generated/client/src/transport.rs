@@ -18,8 +18,8 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Request, Response, StatusCode};
 use tracing::Instrument;
 
-use crate::generated::Client as RawClient;
-use crate::operations::OPERATIONS;
+use crate::generated::api::Client as RawClient;
+use crate::operations;
 use crate::retry::{RetryPolicy, is_retryable_status, may_repeat};
 
 /// The header progenitor adds and this client removes.
@@ -82,6 +82,9 @@ impl Capture {
 }
 
 /// The generated client's inner state: the shared settings and this call's capture.
+///
+/// Named by generated code: `codegen::contract::TRANSPORT`. Renaming or moving it needs a
+/// change there and `cargo xtask regenerate`.
 #[derive(Debug, Clone)]
 pub struct Transport {
     pub(crate) settings: Arc<Settings>,
@@ -103,10 +106,7 @@ impl ClientHooks<Transport> for RawClient {
     async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
         let transport = self.inner();
         let settings = &transport.settings;
-        let path = OPERATIONS
-            .iter()
-            .find(|o| o.name == info.operation_id)
-            .map_or("", |o| o.path);
+        let path = operations::find(info.operation_id).map_or("", |o| o.path);
         let method = request.method().clone();
         let mut current = request;
         let mut retry = 0;

@@ -1,5 +1,5 @@
 //! httpmock expectations for every Cloudflare AI Gateway Dynamic Routing operation, generated
-//! from the same spec as the client (`generated.rs`, made by `cargo xtask regenerate`), for
+//! from the same spec as the client (`src/generated/mocks.rs`, made by `cargo xtask regenerate`), for
 //! testing code that uses [`cloudflare_dynamic_routing`] without reaching Cloudflare.
 //!
 //! Add it to `[dev-dependencies]`, start an [`httpmock::MockServer`], point the client at it,
@@ -38,8 +38,11 @@
 //! # }
 //! ```
 
-#[allow(missing_docs, clippy::all, clippy::pedantic)]
-#[rustfmt::skip]
-mod generated;
+/// Everything `cargo xtask regenerate` writes, and nothing else.
+mod generated {
+    #[allow(missing_docs, clippy::all, clippy::pedantic)]
+    #[rustfmt::skip]
+    pub mod mocks;
+}
 
-pub use generated::*;
+pub use generated::mocks::*;

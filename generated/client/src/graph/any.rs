@@ -13,10 +13,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use super::ElementKind;
-use super::raw::{Key, Raw, dedupe};
+use super::buffered::{Buffered, Key, dedupe};
 use crate::types::RouteElement;
 
 /// A route element as received: known, or of a kind this client does not know.
+///
+/// Named by generated code: `codegen::contract::ANY_ELEMENT` (typify uses it wherever the spec
+/// allows any element). Renaming or moving it needs a change there and `cargo xtask regenerate`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyElement {
     /// One of the six kinds in the spec.
@@ -118,7 +121,7 @@ fn known_kind(tag: &str) -> Option<ElementKind> {
 /// Decodes an element in one pass: once `type` is read, the kind's `outputs` and `properties`
 /// are decoded straight into its types, with no tree in between. Fields that arrive before
 /// `type` (all of them in the order Cloudflare's reference shows, where `type` is last) are
-/// buffered once as a `Raw` tree and decoded from it once the kind is known. The outcome is
+/// buffered once as a `Buffered` tree and decoded from it once the kind is known. The outcome is
 /// that of decoding a `serde_json::Value` first: a repeated key keeps its last value, known
 /// kinds are strict with errors naming the field, and any other kind is kept whole.
 impl<'de> Deserialize<'de> for AnyElement {
@@ -139,9 +142,9 @@ impl<'de> Visitor<'de> for ElementVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AnyElement, A::Error> {
         let mut before: Fields<'de> = Vec::new();
         while let Some(Key(key)) = map.next_key()? {
-            let value: Raw<'de> = map.next_value()?;
+            let value: Buffered<'de> = map.next_value()?;
             if key == "type" {
-                if let Raw::Str(tag) = &value
+                if let Buffered::Str(tag) = &value
                     && let Some(kind) = known_kind(tag)
                 {
                     return decode_known(kind, before, map).map(AnyElement::Known);
@@ -159,19 +162,19 @@ impl<'de> Visitor<'de> for ElementVisitor {
 }
 
 /// Object entries buffered in the order received.
-type Fields<'de> = Vec<(Cow<'de, str>, Raw<'de>)>;
+type Fields<'de> = Vec<(Cow<'de, str>, Buffered<'de>)>;
 
 /// A whole buffered element, when its first `type` is missing or names no known kind.
 fn from_buffer(mut fields: Fields<'_>) -> Result<AnyElement, value::Error> {
     dedupe(&mut fields);
     let kind = fields.iter().find_map(|(key, value)| match value {
-        Raw::Str(kind) if key == "type" => Some(kind.as_ref()),
+        Buffered::Str(kind) if key == "type" => Some(kind.as_ref()),
         _ => None,
     });
     if kind.and_then(known_kind).is_some() {
-        return RouteElement::deserialize(Raw::Map(fields)).map(AnyElement::Known);
+        return RouteElement::deserialize(Buffered::Map(fields)).map(AnyElement::Known);
     }
-    match Value::deserialize(Raw::Map(fields))? {
+    match Value::deserialize(Buffered::Map(fields))? {
         Value::Object(json) => Ok(AnyElement::Unknown(UnknownElement { json })),
         _ => Err(value::Error::custom(
             "a route element must be a JSON object",
@@ -244,12 +247,14 @@ impl<'de, O: Deserialize<'de>, P: Deserialize<'de>> Parts<O, P> {
             outputs: None,
             properties: None,
         };
-        for (key, raw) in before {
+        for (key, buffered) in before {
             match key.as_ref() {
-                "id" => parts.id = Some(String::deserialize(raw).map_err(A::Error::custom)?),
-                "outputs" => parts.outputs = Some(O::deserialize(raw).map_err(A::Error::custom)?),
+                "id" => parts.id = Some(String::deserialize(buffered).map_err(A::Error::custom)?),
+                "outputs" => {
+                    parts.outputs = Some(O::deserialize(buffered).map_err(A::Error::custom)?)
+                }
                 "properties" => {
-                    parts.properties = Some(P::deserialize(raw).map_err(A::Error::custom)?);
+                    parts.properties = Some(P::deserialize(buffered).map_err(A::Error::custom)?);
                 }
                 _ => {}
             }
@@ -262,8 +267,8 @@ impl<'de, O: Deserialize<'de>, P: Deserialize<'de>> Parts<O, P> {
                 "type" => {
                     // The kind's fields were decoded for the first `type`; another would
                     // need them decoded again.
-                    let again: Raw<'de> = map.next_value()?;
-                    if !matches!(&again, Raw::Str(tag) if tag == kind.tag()) {
+                    let again: Buffered<'de> = map.next_value()?;
+                    if !matches!(&again, Buffered::Str(tag) if tag == kind.tag()) {
                         return Err(A::Error::custom(format_args!(
                             "a `{kind}` element has a second, different `type`"
                         )));
@@ -311,3 +316,6 @@ impl schemars::JsonSchema for AnyElement {
         <Map<String, Value>>::json_schema(generator)
     }
 }
+
+#[cfg(test)]
+mod tests;

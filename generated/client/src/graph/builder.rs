@@ -38,6 +38,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde_json::Value;
 
+use super::percent::Percent;
 use super::validate::{Problem, validate};
 use crate::types::{
     ConditionalOutputs, ConditionalProperties, ElementRef, FallbackOutputs, ModelProperties,
@@ -469,7 +470,7 @@ fn element(
         Draft::Percentage { branches } => {
             let mut outputs = BTreeMap::new();
             for (weight, target) in branches {
-                let label = format!("{weight}%");
+                let label = Percent::label(*weight);
                 if outputs.contains_key(&label) {
                     return Err(BuildError::DuplicateWeight {
                         element_id: id_owned,
@@ -506,3 +507,6 @@ fn element(
         }
     })
 }
+
+#[cfg(test)]
+mod tests;

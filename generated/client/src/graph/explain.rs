@@ -35,15 +35,16 @@
 //! println!("{explanation}");
 //! ```
 
-use std::collections::HashMap;
 use std::fmt;
 
 use serde_json::{Map, Value};
 
 use super::element::ElementKind;
+use super::index::ElementIndex;
+use super::percent::Percent;
 use crate::types::{ModelProperties, RateLimitProperties, RateLimitType, RouteElement};
 
-pub use conditions::{Doubt, Evaluation, Verdict, evaluate_conditions};
+pub use super::conditions::{Doubt, Evaluation, Verdict, evaluate_conditions};
 
 /// Most decisions one explanation records, the final [`DecisionKind::Truncated`] included;
 /// past it the walk stops, so a graph whose paths multiply (chains of fallbacks) cannot take
@@ -56,7 +57,7 @@ pub struct Explanation {
     /// Decisions in depth-first walk order; [`Decision::depth`] gives their nesting.
     pub decisions: Vec<Decision>,
     /// Every way through the graph, in walk order.
-    pub paths: Vec<Path>,
+    pub paths: Vec<RequestPath>,
     /// Whether the walk stopped at [`MAX_DECISIONS`] before exploring every path.
     pub truncated: bool,
 }
@@ -301,7 +302,7 @@ impl fmt::Display for Reason {
 
 /// One way through the graph, from `start` to where it stops.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Path {
+pub struct RequestPath {
     /// The element ids visited, in order.
     pub elements: Vec<String>,
     /// Why each link was followed, one per link, in order.
@@ -317,7 +318,7 @@ pub struct Path {
     pub stop: Stop,
 }
 
-impl Path {
+impl RequestPath {
     /// Whether this path is only taken if an undetermined condition goes its way.
     pub fn is_undetermined(&self) -> bool {
         self.reasons
@@ -326,7 +327,7 @@ impl Path {
     }
 }
 
-impl fmt::Display for Path {
+impl fmt::Display for RequestPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.share {
             // Rounded to hundredths of a percent, so 0.7 × 0.3 prints as 21%.
@@ -371,7 +372,7 @@ impl fmt::Display for Path {
     }
 }
 
-/// Where a [`Path`] stops.
+/// Where a [`RequestPath`] stops.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stop {
     /// At an `end` element, as it should.
@@ -424,14 +425,11 @@ pub fn explain(elements: &[RouteElement], request: &Value) -> Explanation {
     let mut walk = Walk {
         elements,
         request,
-        by_id: HashMap::new(),
+        by_id: ElementIndex::new(elements),
         decisions: Vec::new(),
         paths: Vec::new(),
         truncated: false,
     };
-    for (index, element) in elements.iter().enumerate() {
-        walk.by_id.entry(element.id()).or_insert(index);
-    }
 
     let start = elements
         .iter()
@@ -458,7 +456,7 @@ pub fn explain(elements: &[RouteElement], request: &Value) -> Explanation {
 /// A path as far as it has gone.
 #[derive(Clone)]
 struct Trail {
-    path: Path,
+    path: RequestPath,
     /// Indices of the elements on the path, to spot cycles.
     on_path: Vec<usize>,
 }
@@ -478,9 +476,9 @@ struct Follow {
 struct Walk<'a> {
     elements: &'a [RouteElement],
     request: &'a Value,
-    by_id: HashMap<&'a str, usize>,
+    by_id: ElementIndex<'a>,
     decisions: Vec<Decision>,
-    paths: Vec<Path>,
+    paths: Vec<RequestPath>,
     /// Set once [`MAX_DECISIONS`] is reached; nothing more is recorded after.
     truncated: bool,
 }
@@ -502,7 +500,7 @@ impl Walk<'_> {
     /// stack, until done or [`MAX_DECISIONS`] is reached.
     fn run(&mut self, start: usize) {
         let trail = Trail {
-            path: Path {
+            path: RequestPath {
                 elements: Vec::new(),
                 reasons: Vec::new(),
                 share: Some(1.0),
@@ -543,7 +541,7 @@ impl Walk<'_> {
                 trail.path.answered_by = Some(from_id.to_owned());
             }
 
-            let Some(&index) = self.by_id.get(follow.target.as_str()) else {
+            let Some(index) = self.by_id.position(&follow.target) else {
                 let kind = DecisionKind::Dangling {
                     label: follow.label,
                     target: follow.target.clone(),
@@ -636,7 +634,7 @@ impl Walk<'_> {
             RouteElement::Percentage { outputs, .. } => {
                 self.decide(depth, id, DecisionKind::Percentage);
                 for (label, target) in outputs {
-                    let percent = percent_of(label);
+                    let percent = Percent::from_label(label).map(|share| f64::from(share.get()));
                     branches.push((label, Reason::Weighted { percent }, &target.element_id));
                 }
                 // Heaviest first, labels without a share last; stable, so ties keep label order.
@@ -710,280 +708,5 @@ impl Walk<'_> {
     }
 }
 
-/// The percentage a label like `"60%"` stands for, if it is one from 0 to 100.
-fn percent_of(label: &str) -> Option<f64> {
-    let percent: f64 = label.strip_suffix('%')?.trim().parse().ok()?;
-    (0.0..=100.0).contains(&percent).then_some(percent)
-}
-
-/// Evaluates MongoDB-style conditions against a request, in three values: holds, fails, or
-/// undetermined when an operator is unknown or malformed.
-mod conditions {
-    use std::cmp::Ordering;
-    use std::fmt;
-
-    use serde_json::{Map, Number, Value};
-
-    /// Deepest nesting of `$and` / `$or` evaluated; deeper is reported as malformed rather
-    /// than risk the call stack.
-    const MAX_NESTING: usize = 64;
-
-    /// Whether conditions hold for a request.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum Verdict {
-        /// The request matches.
-        Holds,
-        /// The request does not match.
-        Fails,
-        /// Some operator is unknown or malformed, so the result is not guessed.
-        Undetermined,
-    }
-
-    impl fmt::Display for Verdict {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(match self {
-                Self::Holds => "holds",
-                Self::Fails => "does not hold",
-                Self::Undetermined => "is undetermined",
-            })
-        }
-    }
-
-    /// Why conditions could not be decided.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub enum Doubt {
-        /// An operator this evaluator does not know, such as `$regex`.
-        UnknownOperator(String),
-        /// An operator used wrongly, such as `$in` with no array.
-        Malformed(String),
-    }
-
-    /// The result of [`evaluate_conditions`].
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct Evaluation {
-        /// Whether the conditions hold; [`Verdict::Undetermined`] exactly when there are doubts.
-        pub verdict: Verdict,
-        /// Every unknown or malformed operator, in the order met.
-        pub doubts: Vec<Doubt>,
-    }
-
-    /// Evaluates `conditions`, a MongoDB-style filter, against `request`.
-    ///
-    /// Keys are dotted paths into the request JSON (`metadata.plan`, `headers.x-tier`,
-    /// `body.model`; a number picks an array item), and header names match in any case.
-    /// A value is an implicit `$eq` unless it is an object of operators: `$eq`, `$ne`, `$in`,
-    /// `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`. `$and` and `$or` take arrays of
-    /// filters, and several keys in one object must all hold.
-    ///
-    /// As in MongoDB, a missing field equals `null`, so `$ne` and `$nin` hold for it and
-    /// comparisons fail; comparisons only order numbers with numbers and strings with
-    /// strings; an array field matches when it or any item does.
-    ///
-    /// Any unknown or malformed operator makes the verdict undetermined, even where the rest
-    /// would decide it: how the gateway treats such a condition is not known, so it is not
-    /// guessed.
-    pub fn evaluate_conditions(conditions: &Map<String, Value>, request: &Value) -> Evaluation {
-        let mut doubts = Vec::new();
-        let holds = filter(conditions, request, 0, &mut doubts);
-        let verdict = match (doubts.is_empty(), holds) {
-            (false, _) => Verdict::Undetermined,
-            (true, true) => Verdict::Holds,
-            (true, false) => Verdict::Fails,
-        };
-        Evaluation { verdict, doubts }
-    }
-
-    /// Every clause is evaluated, without short-circuit, so every doubt is found.
-    fn filter(
-        conditions: &Map<String, Value>,
-        request: &Value,
-        depth: usize,
-        doubts: &mut Vec<Doubt>,
-    ) -> bool {
-        let mut all = true;
-        for (key, expected) in conditions {
-            let holds = match key.as_str() {
-                "$and" => logical(key, expected, request, depth, doubts, true),
-                "$or" => logical(key, expected, request, depth, doubts, false),
-                operator if operator.starts_with('$') => {
-                    doubts.push(Doubt::UnknownOperator(operator.to_owned()));
-                    false
-                }
-                path => field(resolve(request, path), expected, doubts),
-            };
-            all &= holds;
-        }
-        all
-    }
-
-    fn logical(
-        operator: &str,
-        clauses: &Value,
-        request: &Value,
-        depth: usize,
-        doubts: &mut Vec<Doubt>,
-        need_all: bool,
-    ) -> bool {
-        if depth >= MAX_NESTING {
-            let message = format!("`{operator}` nested more than {MAX_NESTING} deep");
-            doubts.push(Doubt::Malformed(message));
-            return false;
-        }
-        let Some(clauses) = clauses.as_array().filter(|clauses| !clauses.is_empty()) else {
-            let message = format!("`{operator}` needs a non-empty array of conditions");
-            doubts.push(Doubt::Malformed(message));
-            return false;
-        };
-        let mut results = Vec::with_capacity(clauses.len());
-        for clause in clauses {
-            let holds = match clause {
-                Value::Object(clause) => filter(clause, request, depth + 1, doubts),
-                _ => {
-                    let message = format!("`{operator}` holds {clause}, not a condition object");
-                    doubts.push(Doubt::Malformed(message));
-                    false
-                }
-            };
-            results.push(holds);
-        }
-        if need_all {
-            results.iter().all(|&holds| holds)
-        } else {
-            results.iter().any(|&holds| holds)
-        }
-    }
-
-    /// Whether a field's value (`None` when missing) satisfies what the filter gives for it.
-    fn field(actual: Option<&Value>, expected: &Value, doubts: &mut Vec<Doubt>) -> bool {
-        match expected {
-            Value::Object(operators) if operators.keys().any(|key| key.starts_with('$')) => {
-                let mut all = true;
-                for (operator, operand) in operators {
-                    all &= apply(operator, operand, actual, doubts);
-                }
-                all
-            }
-            _ => equals(actual, expected),
-        }
-    }
-
-    fn apply(
-        operator: &str,
-        operand: &Value,
-        actual: Option<&Value>,
-        doubts: &mut Vec<Doubt>,
-    ) -> bool {
-        match operator {
-            "$eq" => equals(actual, operand),
-            "$ne" => !equals(actual, operand),
-            "$in" | "$nin" => {
-                let Some(options) = operand.as_array() else {
-                    let message = format!("`{operator}` needs an array, not {operand}");
-                    doubts.push(Doubt::Malformed(message));
-                    return false;
-                };
-                let found = options.iter().any(|option| equals(actual, option));
-                found == (operator == "$in")
-            }
-            "$gt" => compare(actual, operand, Ordering::is_gt),
-            "$gte" => compare(actual, operand, Ordering::is_ge),
-            "$lt" => compare(actual, operand, Ordering::is_lt),
-            "$lte" => compare(actual, operand, Ordering::is_le),
-            "$exists" => match operand {
-                Value::Bool(wanted) => actual.is_some() == *wanted,
-                _ => {
-                    let message = format!("`$exists` needs true or false, not {operand}");
-                    doubts.push(Doubt::Malformed(message));
-                    false
-                }
-            },
-            // Also a plain key mixed in among operators, which MongoDB rejects too.
-            unknown => {
-                doubts.push(Doubt::UnknownOperator(unknown.to_owned()));
-                false
-            }
-        }
-    }
-
-    /// The value at a dotted `path` in the request, if there is one.
-    fn resolve<'a>(request: &'a Value, path: &str) -> Option<&'a Value> {
-        let mut current = request;
-        let mut in_headers = false;
-        for (position, segment) in path.split('.').enumerate() {
-            current = match current {
-                Value::Object(map) => map.get(segment).or_else(|| {
-                    // HTTP header names are case-insensitive.
-                    in_headers
-                        .then(|| {
-                            map.iter()
-                                .find(|(name, _)| name.eq_ignore_ascii_case(segment))
-                                .map(|(_, value)| value)
-                        })
-                        .flatten()
-                })?,
-                Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
-                _ => return None,
-            };
-            in_headers = position == 0 && segment == "headers";
-        }
-        Some(current)
-    }
-
-    /// MongoDB equality: a missing field equals `null`; an array field equals a value it
-    /// holds as well as an equal array.
-    fn equals(actual: Option<&Value>, expected: &Value) -> bool {
-        let Some(actual) = actual else {
-            return expected.is_null();
-        };
-        same(actual, expected)
-            || matches!(actual, Value::Array(items) if items.iter().any(|item| same(item, expected)))
-    }
-
-    /// Structural equality in which `1` and `1.0` are the same number.
-    fn same(left: &Value, right: &Value) -> bool {
-        match (left, right) {
-            (Value::Number(left), Value::Number(right)) => {
-                number_order(left, right) == Some(Ordering::Equal)
-            }
-            (Value::Array(left), Value::Array(right)) => {
-                left.len() == right.len() && left.iter().zip(right).all(|(l, r)| same(l, r))
-            }
-            (Value::Object(left), Value::Object(right)) => {
-                left.len() == right.len()
-                    && left
-                        .iter()
-                        .all(|(key, l)| right.get(key).is_some_and(|r| same(l, r)))
-            }
-            _ => left == right,
-        }
-    }
-
-    fn compare(actual: Option<&Value>, bound: &Value, wanted: fn(Ordering) -> bool) -> bool {
-        let Some(actual) = actual else {
-            return false;
-        };
-        let satisfies = |value: &Value| order(value, bound).is_some_and(wanted);
-        satisfies(actual) || matches!(actual, Value::Array(items) if items.iter().any(satisfies))
-    }
-
-    /// How two values order, when they are of a kind that orders with each other.
-    fn order(left: &Value, right: &Value) -> Option<Ordering> {
-        match (left, right) {
-            (Value::Number(left), Value::Number(right)) => number_order(left, right),
-            (Value::String(left), Value::String(right)) => Some(left.cmp(right)),
-            (Value::Bool(left), Value::Bool(right)) => Some(left.cmp(right)),
-            _ => None,
-        }
-    }
-
-    /// Compares whole numbers exactly and others as floats.
-    fn number_order(left: &Number, right: &Number) -> Option<Ordering> {
-        if let (Some(left), Some(right)) = (left.as_i64(), right.as_i64()) {
-            return Some(left.cmp(&right));
-        }
-        if let (Some(left), Some(right)) = (left.as_u64(), right.as_u64()) {
-            return Some(left.cmp(&right));
-        }
-        left.as_f64()?.partial_cmp(&right.as_f64()?)
-    }
-}
+#[cfg(test)]
+mod tests;

@@ -1,19 +1,30 @@
-//! Route graphs as checked values: accessors on the generated `RouteElement`, validation
-//! before sending, and pictures (Mermaid, Graphviz DOT).
+//! Route graphs as checked values: accessors on the generated `RouteElement`, a typed builder,
+//! validation before sending, graph equality, pictures (Mermaid, Graphviz DOT), an offline
+//! explanation of where a request goes, and route files.
+//!
+//! Each idea has one home: links resolve through one by-id index (`index`), percentage labels
+//! are read by [`Percent`] alone, and graphs compare through [`same_graph`] alone.
 
 mod any;
+mod buffered;
 pub mod builder;
+mod compare;
+pub mod conditions;
 mod element;
 pub mod explain;
 pub mod file;
-mod raw;
+mod index;
+mod percent;
 pub mod render;
 pub mod validate;
 
 pub use any::{AnyElement, UnknownElement, known_elements};
 pub use builder::{BuildError, ElementHandle, GraphBuilder, ModelCall, RateLimit, StartedGraph};
+pub use compare::{in_id_order, same_graph};
+pub use conditions::{Doubt, Evaluation, Verdict, evaluate_conditions};
 pub use element::{ElementKind, Output};
-pub use explain::{Decision, DecisionKind, Explanation, Path, Reason, Stop, Verdict, explain};
+pub use explain::{Decision, DecisionKind, Explanation, Reason, RequestPath, Stop, explain};
 pub use file::RouteFileError;
+pub use percent::Percent;
 pub use render::{to_dot, to_mermaid};
 pub use validate::{Problem, Rule, validate};

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::ElementKind;
+use super::index::ElementIndex;
 use crate::types::RouteElement;
 
 /// Longest conditions text shown in a label, in characters, ellipsis included.
@@ -32,7 +33,7 @@ const MAX_CONDITIONS: usize = 60;
 /// assert!(text.contains(r#"n0 -->|"next"| n1"#));
 /// ```
 pub fn to_mermaid(elements: &[RouteElement]) -> String {
-    let positions = first_positions(elements);
+    let positions = ElementIndex::new(elements);
     let mut missing: BTreeMap<&str, usize> = BTreeMap::new();
     let mut nodes = String::new();
     let mut edges = String::new();
@@ -51,7 +52,7 @@ pub fn to_mermaid(elements: &[RouteElement]) -> String {
         let _ = writeln!(nodes, "    n{i}{open}\"{label}\"{close}");
 
         for output in element.outputs() {
-            let target = match positions.get(output.target) {
+            let target = match positions.position(output.target) {
                 Some(j) => format!("n{j}"),
                 None => {
                     let next = missing.len();
@@ -97,7 +98,7 @@ pub fn to_mermaid(elements: &[RouteElement]) -> String {
 /// assert!(text.contains(r#""start" -> "end" [label="next"];"#));
 /// ```
 pub fn to_dot(elements: &[RouteElement]) -> String {
-    let positions = first_positions(elements);
+    let positions = ElementIndex::new(elements);
     let mut out = String::from("digraph route {\n    rankdir=TB;\n");
     let mut edges = String::new();
     let mut missing: Vec<&str> = Vec::new();
@@ -117,7 +118,7 @@ pub fn to_dot(elements: &[RouteElement]) -> String {
         let _ = writeln!(out, "    \"{id}\" [label=\"{label}\", shape={shape}];");
 
         for output in element.outputs() {
-            if !positions.contains_key(output.target) && !missing.contains(&output.target) {
+            if positions.position(output.target).is_none() && !missing.contains(&output.target) {
                 missing.push(output.target);
             }
             let target = dot_escape(output.target);
@@ -136,15 +137,6 @@ pub fn to_dot(elements: &[RouteElement]) -> String {
     out.push_str(&edges);
     out.push_str("}\n");
     out
-}
-
-/// Each id's first position; a duplicated id draws its edges to the first element.
-fn first_positions(elements: &[RouteElement]) -> BTreeMap<&str, usize> {
-    let mut positions = BTreeMap::new();
-    for (i, element) in elements.iter().enumerate() {
-        positions.entry(element.id()).or_insert(i);
-    }
-    positions
 }
 
 /// A node's label, unescaped: the id, then the kind with its key properties.
@@ -235,3 +227,6 @@ fn dot_escape(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

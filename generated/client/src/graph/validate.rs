@@ -30,10 +30,11 @@
 //! or empty is not also called unreachable, and a percentage with no outputs is reported
 //! once, under [`Rule::NoEnd`].
 
-use std::collections::HashMap;
 use std::fmt;
 
 use super::element::ElementKind;
+use super::index::ElementIndex;
+use super::percent::Percent;
 use crate::types::RouteElement;
 
 /// Most outputs a `percentage` element may have.
@@ -103,7 +104,7 @@ pub fn validate(elements: &[RouteElement]) -> Result<(), Vec<Problem>> {
     let mut found = Found::default();
     let graph = Graph::new(elements);
 
-    check_ids(elements, &mut found);
+    check_ids(elements, &graph.by_id, &mut found);
     check_starts(elements, &mut found);
     for (index, element) in elements.iter().enumerate() {
         check_references(index, element, &graph, &mut found);
@@ -149,30 +150,24 @@ impl Found {
 }
 
 /// The elements as indices: each id's first holder, and each element's resolved edges.
-struct Graph {
+struct Graph<'a> {
     /// Targets of each element's outputs that resolve, in output order.
     edges: Vec<Vec<usize>>,
     /// Whether an element has an output that resolves to nothing.
     dangles: Vec<bool>,
-    by_id: HashMap<String, usize>,
+    by_id: ElementIndex<'a>,
 }
 
-impl Graph {
-    fn new(elements: &[RouteElement]) -> Self {
-        let mut by_id = HashMap::new();
-        for (index, element) in elements.iter().enumerate() {
-            // Empty ids never resolve, so an empty `elementId` is always dangling.
-            if !element.id().is_empty() {
-                by_id.entry(element.id().to_owned()).or_insert(index);
-            }
-        }
+impl<'a> Graph<'a> {
+    fn new(elements: &'a [RouteElement]) -> Self {
+        let by_id = ElementIndex::new(elements);
         let mut edges = Vec::with_capacity(elements.len());
         let mut dangles = Vec::with_capacity(elements.len());
         for element in elements {
             let outputs = element.outputs();
             let resolved: Vec<usize> = outputs
                 .iter()
-                .filter_map(|output| by_id.get(output.target).copied())
+                .filter_map(|output| by_id.resolve(output.target))
                 .collect();
             dangles.push(resolved.len() < outputs.len());
             edges.push(resolved);
@@ -185,8 +180,7 @@ impl Graph {
     }
 }
 
-fn check_ids(elements: &[RouteElement], found: &mut Found) {
-    let mut first: HashMap<&str, usize> = HashMap::new();
+fn check_ids(elements: &[RouteElement], by_id: &ElementIndex<'_>, found: &mut Found) {
     for (index, element) in elements.iter().enumerate() {
         let id = element.id();
         if id.trim().is_empty() {
@@ -195,11 +189,9 @@ fn check_ids(elements: &[RouteElement], found: &mut Found) {
                 element.kind()
             );
             found.at(index, element, Rule::UniqueIds, message);
-        } else if let Some(earlier) = first.get(id) {
+        } else if let Some(earlier) = by_id.position(id).filter(|&first| first != index) {
             let message = format!("id already used by the element at position {earlier}");
             found.at(index, element, Rule::UniqueIds, message);
-        } else {
-            first.insert(id, index);
         }
     }
 }
@@ -225,13 +217,13 @@ fn check_starts(elements: &[RouteElement], found: &mut Found) {
     }
 }
 
-fn check_references(index: usize, element: &RouteElement, graph: &Graph, found: &mut Found) {
+fn check_references(index: usize, element: &RouteElement, graph: &Graph<'_>, found: &mut Found) {
     let conditional = element.kind() == ElementKind::Conditional;
     for output in element.outputs() {
         if output.target.trim().is_empty() && conditional {
             let message = format!("the `{}` branch has an empty elementId", output.label);
             found.at(index, element, Rule::ConditionalBranches, message);
-        } else if !graph.by_id.contains_key(output.target) {
+        } else if graph.by_id.resolve(output.target).is_none() {
             let message = format!(
                 "output `{}` points at `{}`, which is no element's id",
                 output.label, output.target
@@ -252,8 +244,8 @@ fn check_properties(index: usize, element: &RouteElement, found: &mut Found) {
             let mut total = 0u32;
             let mut all_valid = true;
             for label in outputs.keys() {
-                match percentage(label) {
-                    Some(share) => total += share,
+                match Percent::from_label(label) {
+                    Some(share) => total += u32::from(share.get()),
                     None if label == "else" => {
                         all_valid = false;
                         report(
@@ -338,16 +330,6 @@ fn check_properties(index: usize, element: &RouteElement, found: &mut Found) {
     }
 }
 
-/// The share a label like `"60%"` stands for, if it is a whole number from 0 to 100.
-fn percentage(label: &str) -> Option<u32> {
-    let digits = label.strip_suffix('%')?;
-    // The length cap keeps `parse` from overflowing on absurd labels.
-    if digits.is_empty() || digits.len() > 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse().ok().filter(|share| *share <= 100)
-}
-
 /// Above zero; false for NaN.
 fn positive(number: f64) -> bool {
     number > 0.0
@@ -358,7 +340,7 @@ fn whole(number: f64) -> bool {
 }
 
 /// Reachability from the start(s) and to an end.
-fn check_shape(elements: &[RouteElement], graph: &Graph, found: &mut Found) {
+fn check_shape(elements: &[RouteElement], graph: &Graph<'_>, found: &mut Found) {
     let starts: Vec<usize> = kinds(elements, ElementKind::Start);
     // With no start, everything would be unreachable; `OneStart` already says why.
     let reachable = if starts.is_empty() {
@@ -367,8 +349,7 @@ fn check_shape(elements: &[RouteElement], graph: &Graph, found: &mut Found) {
         let reachable = spread(&starts, &graph.edges);
         for (index, element) in elements.iter().enumerate() {
             // A duplicate or empty id cannot be linked to; `UniqueIds` already says so.
-            let linkable = graph.by_id.get(element.id()) == Some(&index);
-            if !reachable[index] && linkable {
+            if !reachable[index] && graph.by_id.is_linkable(index, element) {
                 let message = "no path from `start` leads here".to_owned();
                 found.at(index, element, Rule::Unreachable, message);
             }
@@ -421,7 +402,7 @@ fn spread(roots: &[usize], edges: &[Vec<usize>]) -> Vec<bool> {
 
 /// One problem per back edge found by a depth-first search, naming the element the edge
 /// returns to. The search keeps its own stack, so deep graphs cannot overflow the call stack.
-fn check_cycles(elements: &[RouteElement], graph: &Graph, found: &mut Found) {
+fn check_cycles(elements: &[RouteElement], graph: &Graph<'_>, found: &mut Found) {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         New,
@@ -464,3 +445,6 @@ fn check_cycles(elements: &[RouteElement], graph: &Graph, found: &mut Found) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -8,14 +8,14 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::thread::{self, ThreadId};
 use std::time::Duration;
 
+use crate::support::fixtures::{
+    ACCOUNT, GATEWAY, ROUTE_ID, envelope_result, error_body, full_route, route_path,
+};
 use cloudflare_dynamic_routing::{
     Client, ClientBuilder, ConfigError, Credentials, Error, RetryPolicy, Secret, env,
 };
 use httpmock::Method::GET;
 use httpmock::MockServer;
-use tests::fixtures::{
-    ACCOUNT, GATEWAY, ROUTE_ID, envelope_result, error_body, full_route, route_path,
-};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};

@@ -1,8 +1,12 @@
-//! Deterministic JSON the client tests reuse: a valid graph with every element kind, routes,
-//! versions, deployments, list pages and Cloudflare's success and error envelopes.
+//! The one set of fixtures every test shares: deterministic JSON for the sample graph (every
+//! element kind), routes, versions, deployments, list pages and Cloudflare's success and error
+//! envelopes. The client's unit and integration tests, the regression suite (`tests/`), the CLI
+//! tests and the benchmarks include this one file; none keeps its own copy of the sample.
 //!
 //! Numbers the spec types as `number` are written as floats (`100.0`), so that a decoded
 //! value re-encodes to exactly the same JSON.
+
+#![allow(dead_code)] // each test binary uses its own part of the fixtures
 
 use serde_json::{Value, json};
 
@@ -19,28 +23,28 @@ pub const CREATED_AT: &str = "2026-11-01T10:00:00Z";
 /// When [`route`] was last modified.
 pub const MODIFIED_AT: &str = "2026-11-02T11:30:15.250Z";
 
-/// A valid graph with all six element kinds (start, conditional, percentage, rate, model,
-/// end) that passes `cloudflare_dynamic_routing::graph::validate`: free-plan users hit a
-/// budget, then the small model; everyone else is split 70/30 between a large and a small
-/// model. There is no cycle: the large model falls back to the small one, the small one to
-/// the end.
+/// The sample graph: all six element kinds (start, conditional, percentage, rate, model, end),
+/// valid under `graph::validate`. Free-plan users hit a budget, then the small model; everyone
+/// else is split 70/30 between a large and a small model. There is no cycle: the large model
+/// falls back to the small one, the small one to the end. The builder's own test builds the
+/// same graph with `GraphBuilder`.
 pub fn graph() -> Value {
     json!([
         {"id": "start", "type": "start", "outputs": {"next": {"elementId": "plan"}}},
         {"id": "plan", "type": "conditional",
          "properties": {"conditions": {"metadata.plan": {"$eq": "free"}}},
          "outputs": {"true": {"elementId": "budget"}, "false": {"elementId": "split"}}},
-        {"id": "split", "type": "percentage",
-         "outputs": {"30%": {"elementId": "small"}, "70%": {"elementId": "large"}}},
         {"id": "budget", "type": "rate",
          "properties": {"key": "metadata.user", "limit": 100.0, "limitType": "count", "window": 3600.0},
          "outputs": {"fallback": {"elementId": "end"}, "success": {"elementId": "small"}}},
+        {"id": "split", "type": "percentage",
+         "outputs": {"30%": {"elementId": "small"}, "70%": {"elementId": "large"}}},
         {"id": "large", "type": "model",
          "properties": {"model": "gpt-4o", "provider": "openai", "retries": 2.0, "timeout": 30000.0},
          "outputs": {"fallback": {"elementId": "small"}, "success": {"elementId": "end"}}},
         {"id": "small", "type": "model",
          "properties": {"model": "@cf/meta/llama-3.1-8b-instruct", "provider": "workers-ai",
-                        "retries": 0.0, "timeout": 10000.0},
+                        "retries": 1.0, "timeout": 10000.0},
          "outputs": {"fallback": {"elementId": "end"}, "success": {"elementId": "end"}}},
         {"id": "end", "type": "end", "outputs": {}}
     ])
@@ -156,7 +160,7 @@ pub fn large_graph(n: usize) -> Value {
          "outputs": {"fallback": {"elementId": "small"}, "success": {"elementId": "end"}}},
         {"id": "small", "type": "model",
          "properties": {"model": "@cf/meta/llama-3.1-8b-instruct", "provider": "workers-ai",
-                        "retries": 0.0, "timeout": 10000.0},
+                        "retries": 1.0, "timeout": 10000.0},
          "outputs": {"fallback": {"elementId": "tiny"}, "success": {"elementId": "end"}}},
         {"id": "tiny", "type": "model",
          "properties": {"model": "@cf/meta/llama-3.2-1b-instruct", "provider": "workers-ai",

@@ -4,12 +4,12 @@
 
 use std::num::NonZeroU64;
 
+use crate::support::fixtures::{self, ACCOUNT, GATEWAY, ROUTE_ID, VERSION_ID};
 use cloudflare_dynamic_routing::types::RouteElement;
 use cloudflare_dynamic_routing::{Client, PageRequest, RetryPolicy};
 use httpmock::Method::{DELETE, GET, PATCH, POST};
 use httpmock::{Mock, MockServer};
 use serde_json::{Value, json};
-use tests::fixtures::{self, ACCOUNT, GATEWAY, ROUTE_ID, VERSION_ID};
 
 const TOKEN: &str = "operations-test-token";
 

@@ -4,10 +4,10 @@
 //! then the generated `RouteElement`'s derived decoder for a known kind, or the object kept
 //! whole for any other.
 
-use cloudflare_dynamic_routing::graph::AnyElement;
-use cloudflare_dynamic_routing::types::RouteElement;
+use crate::fixtures;
+use crate::graph::AnyElement;
+use crate::types::RouteElement;
 use serde_json::{Map, Value, json};
-use tests::fixtures;
 
 const KNOWN: [&str; 6] = ["start", "conditional", "percentage", "rate", "model", "end"];
 

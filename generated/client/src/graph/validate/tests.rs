@@ -3,36 +3,17 @@
 
 use std::collections::BTreeSet;
 
-use cloudflare_dynamic_routing::graph::{Problem, Rule, validate};
-use cloudflare_dynamic_routing::types::RouteElement;
+use crate::graph::{Problem, Rule, validate};
+use crate::types::RouteElement;
 use serde_json::{Value, json};
 
 fn decode(value: Value) -> Vec<RouteElement> {
     serde_json::from_value(value).expect("test graph decodes")
 }
 
-/// Every element kind: free-plan users pass a budget, everyone else is split 60/40 between two
-/// models; the first model falls back to the second, the second to the end.
+/// The workspace's sample graph: every element kind, valid.
 fn good() -> Value {
-    json!([
-        {"id": "start", "type": "start", "outputs": {"next": {"elementId": "plan"}}},
-        {"id": "plan", "type": "conditional",
-         "properties": {"conditions": {"metadata.plan": {"$eq": "free"}}},
-         "outputs": {"true": {"elementId": "budget"}, "false": {"elementId": "split"}}},
-        {"id": "budget", "type": "rate",
-         "properties": {"key": "metadata.user", "limit": 100, "limitType": "count", "window": 3600},
-         "outputs": {"success": {"elementId": "small"}, "fallback": {"elementId": "end"}}},
-        {"id": "split", "type": "percentage",
-         "outputs": {"60%": {"elementId": "large"}, "40%": {"elementId": "small"}}},
-        {"id": "large", "type": "model",
-         "properties": {"provider": "openai", "model": "gpt-4o", "retries": 2, "timeout": 30000},
-         "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "small"}}},
-        {"id": "small", "type": "model",
-         "properties": {"provider": "workers-ai", "model": "@cf/meta/llama-3.1-8b-instruct",
-                        "retries": 0, "timeout": 10000},
-         "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "end"}}},
-        {"id": "end", "type": "end", "outputs": {}}
-    ])
+    crate::fixtures::graph()
 }
 
 /// `good()` with the element `id` replaced by `element`.

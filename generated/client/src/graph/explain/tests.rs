@@ -2,33 +2,16 @@
 //! ways; every condition operator is checked; unknown operators, cycles and dangling
 //! references are reported rather than guessed at or looped on.
 
-use cloudflare_dynamic_routing::graph::explain::{
+use crate::graph::explain::{
     Decision, DecisionKind, Doubt, Explanation, MAX_DECISIONS, Reason, Stop, Verdict,
     evaluate_conditions, explain,
 };
-use cloudflare_dynamic_routing::graph::{GraphBuilder, ModelCall, RateLimit};
-use cloudflare_dynamic_routing::types::RouteElement;
+use crate::types::RouteElement;
 use serde_json::{Value, json};
 
+/// The workspace's sample graph.
 fn sample() -> Vec<RouteElement> {
-    let mut g = GraphBuilder::new();
-    let end = g.end("end");
-    let small_call = ModelCall::new("workers-ai", "@cf/meta/llama-3.1-8b-instruct")
-        .retries(1)
-        .timeout_ms(10_000);
-    let small = g.model("small", small_call, end, end);
-    let large_call = ModelCall::new("openai", "gpt-4o")
-        .retries(2)
-        .timeout_ms(30_000);
-    let large = g.model("large", large_call, end, small);
-    let split = g.percentage("split", [(70, large), (30, small)]);
-    let limit = RateLimit::count(100)
-        .per_seconds(3600)
-        .keyed_by("metadata.user");
-    let budget = g.rate("budget", limit, small, end);
-    let free_plan = json!({"metadata.plan": {"$eq": "free"}});
-    let plan = g.conditional("plan", free_plan, budget, split);
-    g.start(plan).build().expect("the sample builds")
+    elements(crate::fixtures::graph())
 }
 
 fn request(plan: &str) -> Value {

@@ -10,6 +10,10 @@
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
+use crate::support::fixtures::{
+    ACCOUNT, GATEWAY, ROUTE_ID, deployment, envelope_result, error_body, full_route, graph,
+    listed_route, page, route, routes_path, version,
+};
 use cloudflare_dynamic_routing::graph::{self, explain, to_dot, to_mermaid, validate};
 use cloudflare_dynamic_routing::types::{
     DeploymentPageResponse, ErrorBody, NewDeployment, NewRoute, NewVersion, RouteElement,
@@ -24,10 +28,6 @@ use proptest::test_runner::FileFailurePersistence;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use tests::fixtures::{
-    ACCOUNT, GATEWAY, ROUTE_ID, deployment, envelope_result, error_body, full_route, graph,
-    listed_route, page, route, routes_path, version,
-};
 
 // ---------------------------------------------------------------------------------------------
 // Seeds: one valid body per decoder.

@@ -2,14 +2,13 @@
 //! round-trips through serde, passes validation, and misuse (foreign handles, repeated ids,
 //! repeated weights, bad settings) is an error rather than a broken graph.
 
-use cloudflare_dynamic_routing::graph::{
-    BuildError, ElementKind, GraphBuilder, ModelCall, RateLimit, Rule, validate,
-};
-use cloudflare_dynamic_routing::types::{RateLimitType, RouteElement};
+use crate::graph::{BuildError, ElementKind, GraphBuilder, ModelCall, RateLimit, Rule, validate};
+use crate::types::{RateLimitType, RouteElement};
 use serde_json::json;
 
 /// The brief's sample: free plans through a budget to a small model, others 70/30 between a
-/// large model (falling back to the small one) and the small one.
+/// large model (falling back to the small one) and the small one. The same graph as the
+/// workspace's fixture, which the other tests read as JSON.
 fn sample() -> Result<Vec<RouteElement>, BuildError> {
     let mut g = GraphBuilder::new();
     let end = g.end("end");
@@ -329,4 +328,15 @@ fn cost_limits_and_defaults_are_encoded() {
         }
         other => panic!("expected the model element, got {other:?}"),
     }
+}
+
+#[test]
+fn the_sample_is_the_workspace_fixture() {
+    let built = sample().expect("builds");
+    let fixture: Vec<RouteElement> =
+        serde_json::from_value(crate::fixtures::graph()).expect("the fixture decodes");
+    assert_eq!(
+        crate::graph::in_id_order(&built),
+        crate::graph::in_id_order(&fixture)
+    );
 }

@@ -10,19 +10,19 @@ use serde::{Deserialize, Deserializer};
 /// A JSON value buffered as received: strings borrowed from the input when the input allows,
 /// objects as lists of entries. Cheaper to build than a `serde_json::Value`, and replayed as a
 /// deserializer to decode the element once its kind is known.
-pub(super) enum Raw<'de> {
+pub(super) enum Buffered<'de> {
     Null,
     Bool(bool),
     U64(u64),
     I64(i64),
     F64(f64),
     Str(Cow<'de, str>),
-    Seq(Vec<Raw<'de>>),
-    Map(Vec<(Cow<'de, str>, Raw<'de>)>),
+    Seq(Vec<Buffered<'de>>),
+    Map(Vec<(Cow<'de, str>, Buffered<'de>)>),
 }
 
 /// Keeps the last value of a repeated key, in the first one's place, as `serde_json::Map` does.
-pub(super) fn dedupe(fields: &mut Vec<(Cow<'_, str>, Raw<'_>)>) {
+pub(super) fn dedupe(fields: &mut Vec<(Cow<'_, str>, Buffered<'_>)>) {
     let repeated = if fields.len() <= 16 {
         (1..fields.len()).any(|i| fields[..i].iter().any(|(k, _)| *k == fields[i].0))
     } else {
@@ -32,7 +32,7 @@ pub(super) fn dedupe(fields: &mut Vec<(Cow<'_, str>, Raw<'_>)>) {
     if !repeated {
         return;
     }
-    let mut kept: Vec<(Cow<'_, str>, Raw<'_>)> = Vec::with_capacity(fields.len());
+    let mut kept: Vec<(Cow<'_, str>, Buffered<'_>)> = Vec::with_capacity(fields.len());
     for (key, value) in fields.drain(..) {
         match kept.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = value,
@@ -42,75 +42,75 @@ pub(super) fn dedupe(fields: &mut Vec<(Cow<'_, str>, Raw<'_>)>) {
     *fields = kept;
 }
 
-impl<'de> Deserialize<'de> for Raw<'de> {
+impl<'de> Deserialize<'de> for Buffered<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(RawVisitor)
+        deserializer.deserialize_any(BufferedVisitor)
     }
 }
 
-struct RawVisitor;
+struct BufferedVisitor;
 
-impl<'de> Visitor<'de> for RawVisitor {
-    type Value = Raw<'de>;
+impl<'de> Visitor<'de> for BufferedVisitor {
+    type Value = Buffered<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any valid JSON value")
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<Raw<'de>, E> {
-        Ok(Raw::Bool(v))
+    fn visit_bool<E>(self, v: bool) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::Bool(v))
     }
 
-    fn visit_i64<E>(self, v: i64) -> Result<Raw<'de>, E> {
-        Ok(Raw::I64(v))
+    fn visit_i64<E>(self, v: i64) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::I64(v))
     }
 
-    fn visit_u64<E>(self, v: u64) -> Result<Raw<'de>, E> {
-        Ok(Raw::U64(v))
+    fn visit_u64<E>(self, v: u64) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::U64(v))
     }
 
-    fn visit_f64<E>(self, v: f64) -> Result<Raw<'de>, E> {
-        Ok(Raw::F64(v))
+    fn visit_f64<E>(self, v: f64) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::F64(v))
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Raw<'de>, E> {
-        Ok(Raw::Str(Cow::Owned(v.to_owned())))
+    fn visit_str<E>(self, v: &str) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::Str(Cow::Owned(v.to_owned())))
     }
 
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Raw<'de>, E> {
-        Ok(Raw::Str(Cow::Borrowed(v)))
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::Str(Cow::Borrowed(v)))
     }
 
-    fn visit_string<E>(self, v: String) -> Result<Raw<'de>, E> {
-        Ok(Raw::Str(Cow::Owned(v)))
+    fn visit_string<E>(self, v: String) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::Str(Cow::Owned(v)))
     }
 
-    fn visit_unit<E>(self) -> Result<Raw<'de>, E> {
-        Ok(Raw::Null)
+    fn visit_unit<E>(self) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::Null)
     }
 
-    fn visit_none<E>(self) -> Result<Raw<'de>, E> {
-        Ok(Raw::Null)
+    fn visit_none<E>(self) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::Null)
     }
 
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Raw<'de>, D::Error> {
-        Raw::deserialize(deserializer)
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Buffered<'de>, D::Error> {
+        Buffered::deserialize(deserializer)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw<'de>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Buffered<'de>, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
-        Ok(Raw::Seq(items))
+        Ok(Buffered::Seq(items))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw<'de>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Buffered<'de>, A::Error> {
         let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
         while let Some(key) = map.next_key::<Key<'de>>()? {
             entries.push((key.0, map.next_value()?));
         }
-        Ok(Raw::Map(entries))
+        Ok(Buffered::Map(entries))
     }
 }
 
@@ -139,7 +139,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-impl<'de> IntoDeserializer<'de, value::Error> for Raw<'de> {
+impl<'de> IntoDeserializer<'de, value::Error> for Buffered<'de> {
     type Deserializer = Self;
 
     fn into_deserializer(self) -> Self {
@@ -148,26 +148,26 @@ impl<'de> IntoDeserializer<'de, value::Error> for Raw<'de> {
 }
 
 /// Replays a buffered value to whatever decodes it.
-impl<'de> Deserializer<'de> for Raw<'de> {
+impl<'de> Deserializer<'de> for Buffered<'de> {
     type Error = value::Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, value::Error> {
         match self {
-            Raw::Null => visitor.visit_unit(),
-            Raw::Bool(v) => visitor.visit_bool(v),
-            Raw::U64(v) => visitor.visit_u64(v),
-            Raw::I64(v) => visitor.visit_i64(v),
-            Raw::F64(v) => visitor.visit_f64(v),
-            Raw::Str(Cow::Borrowed(v)) => visitor.visit_borrowed_str(v),
-            Raw::Str(Cow::Owned(v)) => visitor.visit_string(v),
-            Raw::Seq(items) => {
+            Buffered::Null => visitor.visit_unit(),
+            Buffered::Bool(v) => visitor.visit_bool(v),
+            Buffered::U64(v) => visitor.visit_u64(v),
+            Buffered::I64(v) => visitor.visit_i64(v),
+            Buffered::F64(v) => visitor.visit_f64(v),
+            Buffered::Str(Cow::Borrowed(v)) => visitor.visit_borrowed_str(v),
+            Buffered::Str(Cow::Owned(v)) => visitor.visit_string(v),
+            Buffered::Seq(items) => {
                 let mut seq = value::SeqDeserializer::new(items.into_iter());
                 let decoded = visitor.visit_seq(&mut seq)?;
                 seq.end()?;
                 Ok(decoded)
             }
-            Raw::Map(entries) => {
-                let entries = entries.into_iter().map(|(k, v)| (Raw::Str(k), v));
+            Buffered::Map(entries) => {
+                let entries = entries.into_iter().map(|(k, v)| (Buffered::Str(k), v));
                 let mut map = value::MapDeserializer::new(entries);
                 let decoded = visitor.visit_map(&mut map)?;
                 map.end()?;
@@ -178,7 +178,7 @@ impl<'de> Deserializer<'de> for Raw<'de> {
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, value::Error> {
         match self {
-            Raw::Null => visitor.visit_none(),
+            Buffered::Null => visitor.visit_none(),
             other => visitor.visit_some(other),
         }
     }
@@ -190,9 +190,9 @@ impl<'de> Deserializer<'de> for Raw<'de> {
         visitor: V,
     ) -> Result<V::Value, value::Error> {
         match self {
-            Raw::Str(variant) => visitor.visit_enum(variant.into_deserializer()),
-            Raw::Map(entries) => {
-                let entries = entries.into_iter().map(|(k, v)| (Raw::Str(k), v));
+            Buffered::Str(variant) => visitor.visit_enum(variant.into_deserializer()),
+            Buffered::Map(entries) => {
+                let entries = entries.into_iter().map(|(k, v)| (Buffered::Str(k), v));
                 visitor.visit_enum(value::MapAccessDeserializer::new(
                     value::MapDeserializer::new(entries),
                 ))

@@ -6,16 +6,16 @@
 
 use std::time::{Duration, Instant};
 
+use crate::support::fixtures::{
+    ACCOUNT, GATEWAY, ROUTE_ID, envelope_result, full_route, listed_route, page, route_path,
+    routes_path, version,
+};
 use cloudflare_dynamic_routing::types::{Route, Version};
 use cloudflare_dynamic_routing::{Client, Error, PageRequest, RetryPolicy};
 use futures_util::StreamExt;
 use futures_util::stream;
 use httpmock::Method::GET;
 use httpmock::MockServer;
-use tests::fixtures::{
-    ACCOUNT, GATEWAY, ROUTE_ID, envelope_result, full_route, listed_route, page, route_path,
-    routes_path, version,
-};
 
 /// How many calls each test makes.
 const CALLS: usize = 1_000;

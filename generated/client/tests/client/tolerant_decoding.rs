@@ -1,13 +1,13 @@
 //! What the live API really sends decodes: each test is one behaviour that
 //! `spec/overlay.json` absorbs (or that the generated types tolerate by design).
 
+use crate::support::fixtures;
 use cloudflare_dynamic_routing::graph::{AnyElement, known_elements};
 use cloudflare_dynamic_routing::types::{
     ErrorBody, RoutePageResponse, RouteResponse, VersionData, VersionDetailResponse,
     VersionPageResponse,
 };
 use serde_json::{Value, json};
-use tests::fixtures;
 
 fn decode<T: serde::de::DeserializeOwned>(body: Value) -> T {
     match serde_json::from_value(body) {

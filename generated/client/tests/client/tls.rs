@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
+use crate::support::fixtures::{ACCOUNT, GATEWAY, ROUTE_ID};
 use cloudflare_dynamic_routing::{Client, Error, RetryPolicy};
-use tests::fixtures::{ACCOUNT, GATEWAY, ROUTE_ID};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;
 

@@ -1,23 +1,12 @@
 //! Route files: a route written to JSON reads back equal, and a bad file is an error that
 //! names where it is wrong.
 
-use cloudflare_dynamic_routing::graph::file;
+use crate::graph::file;
 use serde_json::json;
 
+/// A route file holding the workspace's sample graph.
 fn sample() -> String {
-    json!({
-        "name": "support-bot",
-        "elements": [
-            {"id": "start", "type": "start", "outputs": {"next": {"elementId": "split"}}},
-            {"id": "split", "type": "percentage",
-             "outputs": {"60%": {"elementId": "a"}, "40%": {"elementId": "end"}}},
-            {"id": "a", "type": "model",
-             "properties": {"provider": "openai", "model": "gpt-4o", "retries": 1, "timeout": 5000},
-             "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "end"}}},
-            {"id": "end", "type": "end", "outputs": {}}
-        ]
-    })
-    .to_string()
+    json!({"name": "support-bot", "elements": crate::fixtures::graph()}).to_string()
 }
 
 #[test]

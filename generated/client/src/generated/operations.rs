@@ -88,3 +88,7 @@ pub const OPERATIONS: &[Operation] = &[
         summary: "Get an AI Gateway Dynamic Route Version.",
     },
 ];
+/// The operation whose method on the generated client is `name`, such as `list_routes`.
+pub fn find(name: &str) -> Option<&'static Operation> {
+    OPERATIONS.iter().find(|operation| operation.name == name)
+}

@@ -1,0 +1,15 @@
+//! The client's integration tests, in one binary: each operation over HTTP, configuration,
+//! faults of every kind, tolerant decoding of the live API's shapes, round-trips of every type,
+//! TLS, load, and fuzzed bodies. They use only the crate's public API and a local mock server.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod config;
+mod faults;
+mod fuzz;
+mod load;
+mod operations;
+mod roundtrip;
+mod tls;
+mod tolerant_decoding;

@@ -1,0 +1,3 @@
+//! What the client's integration tests share: the workspace's one set of fixtures.
+
+pub mod fixtures;
