@@ -1,4 +1,4 @@
-//! replace_graph.
+//! `replace_graph`: which version it deploys, and when it deploys none.
 
 use super::*;
 
@@ -73,6 +73,28 @@ async fn replace_graph_deploys_the_newest_version_with_the_sent_graph() {
         listed_version("version-3", "2026-11-04 10:00:00", "[]"),
         listed_version("version-2", "2026-11-03 09:00:00", &sent),
     ]);
+    let mocks = replace_graph_mocks(&server, versions, "version-2").await;
+    let deployed = client(&server.base_url())
+        .gateway(ACCOUNT, GATEWAY)
+        .replace_graph(ROUTE_ID, typed!(graph()))
+        .await
+        .expect("replaced");
+    assert_eq!(deployed.version_id, "version-2");
+    assert_eq!(hits(&mocks).await, [1, 1, 1, 1]);
+}
+
+#[tokio::test]
+async fn replace_graph_finds_a_version_whose_graph_comes_back_in_another_order() {
+    // The API may list a graph's elements in another order than they were sent; it is the
+    // same graph (`graph::same_graph`), so that version is the one deployed.
+    let server = MockServer::start_async().await;
+    let mut reordered = graph();
+    reordered.as_array_mut().expect("an array").reverse();
+    let versions = json!([listed_version(
+        "version-2",
+        "2026-11-03 09:00:00",
+        &reordered.to_string()
+    )]);
     let mocks = replace_graph_mocks(&server, versions, "version-2").await;
     let deployed = client(&server.base_url())
         .gateway(ACCOUNT, GATEWAY)
