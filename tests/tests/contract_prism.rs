@@ -111,6 +111,7 @@ impl Prism {
             log,
         };
         let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let ready = format!("Prism is listening on http://127.0.0.1:{port}");
         let deadline = Instant::now() + STARTUP_TIMEOUT;
         loop {
             if let Some(status) = prism.child.try_wait().expect("poll Prism") {
@@ -121,13 +122,12 @@ impl Prism {
                     Start::Failed(format!("Prism exited early ({status}):\n{output}"))
                 });
             }
-            if TcpStream::connect_timeout(&address, POLL).is_ok() {
-                // Something listens; make sure it is our Prism, not a process that took the port.
-                std::thread::sleep(POLL);
-                if prism.child.try_wait().expect("poll Prism").is_none() {
-                    return Ok(prism);
-                }
-                continue;
+            // Ready when our own Prism says it listens on our port and the port answers: a
+            // connection alone may reach another test's Prism that was handed the same port,
+            // while ours is still starting (and will then fail with EADDRINUSE).
+            if prism.output().contains(&ready) && TcpStream::connect_timeout(&address, POLL).is_ok()
+            {
+                return Ok(prism);
             }
             if Instant::now() >= deadline {
                 return Err(Start::Failed(format!(
