@@ -36,13 +36,14 @@ mod transport;
 
 /// Everything `cargo xtask regenerate` writes, and nothing else: the files in `src/generated/`
 /// start with a header naming that command and are never edited by hand.
+#[rustfmt::skip] // prettyplease formats the files; rustfmt would fight it on every regenerate
 mod generated {
     /// The types and the low-level client, made by progenitor and typify from the spec.
     #[allow(missing_docs)] // progenitor and typify emit builder setters without docs
     #[allow(clippy::all, clippy::pedantic)]
-    #[rustfmt::skip]
-    pub(crate) mod api; /// Every operation of the API, with its method, path template and summary.
-    #[rustfmt::skip]
+    pub(crate) mod api;
+
+    /// Every operation of the API, with its method, path template and summary.
     pub mod operations;
 }
 
