@@ -53,5 +53,14 @@ pub const LOW_LEVEL_CLIENT: HandWritten = HandWritten {
     why: "the crate path progenitor's httpmock and clap generators import the client from",
 };
 
+/// The type of every plain JSON `number` in the spec: it writes whole numbers as integers
+/// (`30000`, never `30000.0`), as the API and people write them, which `f64` cannot.
+pub const NUMBER: HandWritten = HandWritten {
+    name: "NUMBER",
+    path: "crate::number::Number",
+    defined_in: "generated/client/src/number.rs",
+    why: "typify's conversion for every schema that is just `{\"type\": \"number\"}`",
+};
+
 /// Every hand-written item generated code names.
-pub const ALL: &[HandWritten] = &[TRANSPORT, ANY_ELEMENT, LOW_LEVEL_CLIENT];
+pub const ALL: &[HandWritten] = &[TRANSPORT, ANY_ELEMENT, LOW_LEVEL_CLIENT, NUMBER];

@@ -211,11 +211,12 @@ pub const RULES: &[Rule] = &[
     Rule {
         name: "RouteWithoutDeployment",
         doc: "A dynamic route and its graph, without deployment or version details: what \
-              deleting a route, creating a version or deploying one returns.",
+              deleting a route, creating a version or deploying one returns. Creating a \
+              version may also carry the new version's `version_id` (live API).",
         roles: ANY,
         pattern: Object {
             has: &["id", "name", "elements"],
-            lacks: &["deployment", "version", "version_id"],
+            lacks: &["deployment", "version", "active"],
         },
     },
     Rule {
@@ -248,11 +249,12 @@ pub const RULES: &[Rule] = &[
         },
     },
     Rule {
-        name: "VersionActive",
-        doc: "Whether a version is the one deployed (`\"true\"`) or not (`\"false\"`); the API \
-              sends it as a string.",
+        name: "ActiveFlag",
+        doc: "Whether a version is the one deployed, as the API sends it: the documented string \
+              (`\"true\"`/`\"false\"`) or, as the live API also does, a JSON boolean. Read it \
+              with [`ActiveFlag::is_active`].",
         roles: ANY,
-        pattern: StringEnum(&["true", "false"]),
+        pattern: Union(&["string", "boolean"]),
     },
     Rule {
         name: "AnyElement",

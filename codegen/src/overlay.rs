@@ -36,6 +36,8 @@ impl Scope {
 struct Change {
     at: String,
     properties: Vec<String>,
+    /// Properties a matching schema must not have.
+    lacks: Vec<String>,
     scope: Scope,
     optional: Vec<String>,
     nullable: Vec<String>,
@@ -134,6 +136,16 @@ fn parse_change(change: &Value, at: &str) -> Result<Change, Error> {
             "`where.properties` must name at least one property",
         ));
     }
+    let lacks = strings(selector.get("lacks"), &pointer::push(&where_at, "lacks"))?;
+    if let Some(unknown) = selector
+        .keys()
+        .find(|k| !["properties", "lacks", "in"].contains(&k.as_str()))
+    {
+        return Err(Error::at(
+            pointer::push(&where_at, unknown),
+            format!("unknown key `{unknown}`; `where` has `properties`, `lacks` and `in`"),
+        ));
+    }
     let scope = match selector.get("in").and_then(Value::as_str) {
         None => Scope::Any,
         Some("request") => Scope::Request,
@@ -158,6 +170,7 @@ fn parse_change(change: &Value, at: &str) -> Result<Change, Error> {
     let parsed = Change {
         at: at.to_string(),
         properties,
+        lacks,
         scope,
         optional: strings(object.get("optional"), &pointer::push(at, "optional"))?,
         nullable: strings(object.get("nullable"), &pointer::push(at, "nullable"))?,
@@ -245,7 +258,10 @@ fn apply_below(change: &Change, schema: &mut Value, at: &str, role: Role, matche
     let has_all = object
         .get("properties")
         .and_then(Value::as_object)
-        .is_some_and(|p| change.properties.iter().all(|name| p.contains_key(name)));
+        .is_some_and(|p| {
+            change.properties.iter().all(|name| p.contains_key(name))
+                && !change.lacks.iter().any(|name| p.contains_key(name))
+        });
     if change.scope.covers(role) && has_all {
         *matched += 1;
         apply_here(change, object);

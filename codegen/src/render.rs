@@ -4,7 +4,9 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use proc_macro2::TokenStream;
-use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use progenitor_impl::{
+    GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl,
+};
 use serde_json::Value;
 
 use crate::normalise::Normalised;
@@ -40,6 +42,14 @@ fn settings(document: &Value) -> GenerationSettings {
         .with_derive("PartialEq")
         // Ordered maps: re-encoding a percentage split gives the same bytes every time.
         .with_map_type("::std::collections::BTreeMap");
+    // Every plain `number` (annotations aside: typify ignores them when matching) becomes the
+    // hand-written `Number`, so whole numbers encode as integers.
+    let number = schemars::schema::SchemaObject {
+        instance_type: Some(schemars::schema::InstanceType::Number.into()),
+        ..Default::default()
+    };
+    let number_impls = [TypeImpl::Display, TypeImpl::FromStr, TypeImpl::Default];
+    settings.with_conversion(number, contract::NUMBER.path, number_impls.into_iter());
     for (generated, hand_written) in naming::REPLACEMENTS {
         settings.with_replacement(generated, hand_written.path, std::iter::empty());
     }

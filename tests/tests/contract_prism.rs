@@ -195,7 +195,7 @@ fn graph() -> Vec<RouteElement> {
     serde_json::from_value(json!([
         {"id": "start", "type": "start", "outputs": {"next": {"elementId": "model"}}},
         {"id": "model", "type": "model",
-         "properties": {"provider": "openai", "model": "gpt-4o-mini", "retries": 1.0, "timeout": 1000.0},
+         "properties": {"provider": "openai", "model": "gpt-4o-mini", "retries": 1, "timeout": 1000},
          "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "end"}}},
         {"id": "end", "type": "end", "outputs": {}}
     ]))
@@ -246,7 +246,7 @@ async fn call_every_operation(gateway: &Gateway<'_>) -> Decoded {
             .list_routes(PageRequest::new(2, 5).expect("page"))
             .await,
     );
-    assert!(page.page.is_finite() && page.per_page.is_finite());
+    assert!(page.page.get().is_finite() && page.per_page.get().is_finite());
     for route in &page.routes {
         assert!(!route.id.is_empty(), "list_routes: route without id");
         decoded.elements("list_routes", serde_json::to_value(&route.elements));
@@ -271,7 +271,7 @@ async fn call_every_operation(gateway: &Gateway<'_>) -> Decoded {
     decoded.elements("update_route", serde_json::to_value(&renamed.elements));
 
     let versions = ok("list_versions", gateway.list_versions(ROUTE_ID).await);
-    assert!(versions.page.is_finite());
+    assert!(versions.page.get().is_finite());
     for version in &versions.versions {
         assert!(
             !version.version_id.is_empty(),
@@ -300,7 +300,7 @@ async fn call_every_operation(gateway: &Gateway<'_>) -> Decoded {
     decoded.elements("get_version", serde_json::to_value(&version.elements));
 
     let deployments = ok("list_deployments", gateway.list_deployments(ROUTE_ID).await);
-    assert!(deployments.page.is_finite());
+    assert!(deployments.page.get().is_finite());
     for deployment in &deployments.deployments {
         assert!(
             !deployment.deployment_id.is_empty(),

@@ -1,6 +1,7 @@
 //! `apply` and `diff`: make the live route named in a route file match the file, or show how
-//! they differ. The route is found by name; graphs are compared by `graph::same_graph`, so a
-//! route the API returns in another order is not seen as changed.
+//! they differ. The route is found by name in the list and then read whole (lists may carry no
+//! graph); graphs are compared by `graph::same_graph`, so a route the API returns in another
+//! order is not seen as changed, and `replace_graph` waits until a deployment shows in reads.
 
 use std::num::NonZeroU64;
 
@@ -30,15 +31,22 @@ pub enum Applied {
     Unchanged { route_id: String, name: String },
 }
 
-/// The live route called `name`, if there is one.
+/// The live route called `name`, if there is one, read whole: a listed route may carry no
+/// graph (the live API's list never does), so the one that matches is read with `get_route`.
 async fn find(gateway: &Gateway<'_>, name: &str) -> Result<Option<Route>, Error> {
     let mut routes = std::pin::pin!(gateway.routes(PER_PAGE));
     while let Some(route) = routes.try_next().await? {
         if route.name == name {
-            return Ok(Some(route));
+            return gateway.get_route(&route.id).await.map(Some);
         }
     }
     Ok(None)
+}
+
+/// Whether the live route's graph is the file's.
+fn has_graph(live: &Route, wanted: &NewRoute) -> bool {
+    live.graph()
+        .is_some_and(|graph| same_graph(&graph, &wanted.elements))
 }
 
 /// Makes the live route match `route`; a second run with the same file sends nothing that
@@ -52,7 +60,7 @@ pub async fn apply(gateway: &Gateway<'_>, route: NewRoute) -> Result<Applied, Er
                 name: created.name,
             })
         }
-        Some(live) if same_graph(&live.elements, &route.elements) => Ok(Applied::Unchanged {
+        Some(live) if has_graph(&live, &route) => Ok(Applied::Unchanged {
             route_id: live.id,
             name: live.name,
         }),
@@ -76,15 +84,16 @@ pub async fn diff(gateway: &Gateway<'_>, route: &NewRoute, file: &str) -> Result
             route.name
         ));
     };
-    if same_graph(&live.elements, &route.elements) {
+    if has_graph(&live, route) {
         return Ok(format!(
             "route `{}` ({}) already has this graph\n",
             live.name, live.id
         ));
     }
-    let current = match known_elements(&live.elements) {
+    let live_graph = live.graph().unwrap_or_default();
+    let current = match known_elements(&live_graph) {
         Ok(known) => pretty(&in_id_order(&known)),
-        Err(_) => pretty(&live.elements),
+        Err(_) => pretty(&live_graph),
     };
     let diff = TextDiff::from_lines(&current, &wanted)
         .unified_diff()

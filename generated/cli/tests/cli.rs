@@ -3,7 +3,9 @@
 
 use assert_cmd::Command;
 use httpmock::Method::{GET, PATCH, POST};
-use httpmock::{Mock, MockServer};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use httpmock::{HttpMockResponse, Mock, MockServer};
 use serde_json::{Value, json};
 
 /// The workspace's one set of fixtures (the sample graph).
@@ -52,7 +54,7 @@ fn route(name: &str, elements: Value) -> Value {
 }
 
 fn page(key: &str, items: Value) -> Value {
-    json!({"success": true, "data": {"page": 1.0, "per_page": 50.0, "order_by": "created_at",
+    json!({"success": true, "data": {"page": 1, "per_page": 50, "order_by": "created_at",
         "order_by_direction": "desc", key: items}})
 }
 
@@ -78,6 +80,26 @@ async fn serve(
                 .path(path)
                 .header("authorization", format!("Bearer {TOKEN}"));
             then.status(200).json_body(body);
+        })
+        .await
+}
+
+/// `GET …/routes/route-1` answering `routes` in order, the last one for ever after: reads of a
+/// route may lag a deployment, so `apply` reads until the new graph shows.
+async fn serve_reads(server: &MockServer, routes: Vec<Value>) -> Mock<'_> {
+    let next = AtomicUsize::new(0);
+    server
+        .mock_async(move |when, then| {
+            when.method(GET).path(format!("{}/route-1", base()));
+            then.respond_with(move |_| {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let body = json!({"success": true, "result": routes[i.min(routes.len() - 1)]});
+                HttpMockResponse::builder()
+                    .status(200)
+                    .header("content-type", "application/json")
+                    .body(body.to_string())
+                    .build()
+            });
         })
         .await
 }
@@ -291,6 +313,16 @@ async fn apply_deploys_a_changed_graph_as_a_new_version() {
     )
     .await;
 
+    // Read once to compare, then until the deployed graph shows.
+    let reads = serve_reads(
+        &server,
+        vec![
+            route("support-bot", graph("gpt-4o")),
+            route("support-bot", wanted.clone()),
+        ],
+    )
+    .await;
+
     let (_dir, file) = route_file("support-bot", wanted.clone());
     let output = routes(&server)
         .arg("apply")
@@ -302,6 +334,7 @@ async fn apply_deploys_a_changed_graph_as_a_new_version() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    assert_eq!(reads.calls_async().await, 2);
     create_version.assert_async().await;
     deploy.assert_async().await;
     let applied = stdout_json(&output);
@@ -319,9 +352,10 @@ async fn a_second_apply_of_the_same_file_changes_nothing() {
         &server,
         GET,
         base(),
-        page("routes", json!([route("support-bot", live)])),
+        page("routes", json!([route("support-bot", live.clone())])),
     )
     .await;
+    serve_reads(&server, vec![route("support-bot", live)]).await;
     let writes = server
         .mock_async(|when, then| {
             when.method(POST);
@@ -357,6 +391,7 @@ async fn diff_shows_the_change_or_says_there_is_none() {
         page("routes", json!([route("support-bot", graph("gpt-4o"))])),
     )
     .await;
+    serve_reads(&server, vec![route("support-bot", graph("gpt-4o"))]).await;
     let (_dir, changed) = route_file("support-bot", graph("gpt-4o-mini"));
     let output = routes(&server)
         .arg("diff")

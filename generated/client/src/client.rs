@@ -11,11 +11,11 @@ use serde::de::DeserializeOwned;
 use crate::config::{ClientBuilder, ConfigError};
 use crate::error::{Error, decode_error};
 use crate::generated::api::Client as RawClient;
-use crate::graph::{AnyElement, same_graph};
+use crate::graph::same_graph;
 use crate::transport::{Capture, Settings, Transport};
 use crate::types::{
-    DeploymentPage, Route, RouteElement, RoutePage, RouteWithoutDeployment, VersionData,
-    VersionDetail, VersionPage,
+    DeploymentPage, Route, RouteElement, RoutePage, RouteWithoutDeployment, VersionDetail,
+    VersionPage,
 };
 
 /// A Cloudflare AI Gateway Dynamic Routing client. Cheap to clone; share one per process.
@@ -292,7 +292,7 @@ impl Gateway<'_> {
     /// # async fn example(client: Client) -> Result<(), Error> {
     /// let gateway = client.gateway("0d37909e38d3e99c29fa2cd343ac421a", "my-gateway");
     /// match gateway.get_route("route-id").await {
-    ///     Ok(route) => println!("{} has {} elements", route.name, route.elements.len()),
+    ///     Ok(route) => println!("{} has {} elements", route.name, route.graph().unwrap_or_default().len()),
     ///     Err(e) if e.is_not_found() => println!("no such route"),
     ///     Err(e) => return Err(e),
     /// }
@@ -409,8 +409,8 @@ impl Gateway<'_> {
     /// # use cloudflare_dynamic_routing::{Client, Error, PageRequest};
     /// # async fn example(client: Client) -> Result<(), Error> {
     /// let gateway = client.gateway("0d37909e38d3e99c29fa2cd343ac421a", "my-gateway");
-    /// let current = gateway.get_route("route-id").await?;
-    /// let elements = cloudflare_dynamic_routing::graph::known_elements(&current.elements)
+    /// let current = gateway.get_route("route-id").await?.graph().unwrap_or_default();
+    /// let elements = cloudflare_dynamic_routing::graph::known_elements(&current)
     ///     .expect("only known kinds");
     /// gateway.create_version("route-id", elements).await?;
     /// # Ok(())
@@ -535,20 +535,26 @@ impl Gateway<'_> {
         Ok(envelope.result)
     }
 
-    /// Replaces a route's live graph: creates a version with `elements`, deploys it, and
-    /// returns the deployed version.
+    /// Replaces a route's live graph: creates a version with `elements`, deploys it, waits
+    /// until reads of the route show it, and returns the deployed version.
     ///
-    /// The API's create-version answer does not carry the new version's id, so it is found
-    /// among the route's versions as the newest whose graph equals `elements`. If none does
+    /// The new version's id comes from the create-version answer when it carries one (the live
+    /// API sends it at the top level of `result`); otherwise it is found among the route's
+    /// versions as the newest whose graph equals `elements`, in any element order. If none does
     /// (another writer changed it in between), nothing is deployed and
     /// [`Error::InvalidArgument`] says so.
+    ///
+    /// After deploying, the route is read again, with backoff, until it shows `elements`: the
+    /// API may serve the previous graph for a while after a deployment, and a caller that
+    /// compared right away would deploy again. How long is [`DeployWait`](crate::DeployWait)
+    /// (default up to 120 s); past it, [`Error::DeployNotVisible`].
     ///
     /// ```no_run
     /// # use cloudflare_dynamic_routing::{Client, Error, PageRequest};
     /// # async fn example(client: Client) -> Result<(), Error> {
     /// let gateway = client.gateway("0d37909e38d3e99c29fa2cd343ac421a", "my-gateway");
-    /// let current = gateway.get_route("route-id").await?;
-    /// let mut elements = cloudflare_dynamic_routing::graph::known_elements(&current.elements)
+    /// let current = gateway.get_route("route-id").await?.graph().unwrap_or_default();
+    /// let mut elements = cloudflare_dynamic_routing::graph::known_elements(&current)
     ///     .expect("only known kinds");
     /// elements.retain(|e| e.id() != "unused");
     /// let live = gateway.replace_graph("route-id", elements).await?;
@@ -561,31 +567,65 @@ impl Gateway<'_> {
         route_id: &str,
         elements: Vec<RouteElement>,
     ) -> Result<VersionDetail, Error> {
-        const OP: &str = "replace_graph";
         // Compared as typed graphs, not as JSON: the API stores `data` as JavaScript writes it
         // (`100`, not `100.0`), and JSON values see those as different numbers.
         let wanted = elements.clone();
-        self.create_version(route_id, elements).await?;
+        let created = self.create_version(route_id, elements).await?;
+        let version_id = match created.version_id {
+            Some(version_id) => version_id,
+            None => self.find_version(route_id, &wanted).await?,
+        };
+        self.create_deployment(route_id, &version_id).await?;
+        self.wait_until_visible(route_id, &version_id, &wanted)
+            .await?;
+        self.get_version(route_id, &version_id).await
+    }
+
+    /// The newest of a route's versions whose graph is `wanted`.
+    async fn find_version(&self, route_id: &str, wanted: &[RouteElement]) -> Result<String, Error> {
         let versions = self.list_versions(route_id).await?.versions;
-        let created = versions
-            .iter()
-            .filter(|v| graph_of(&v.data).is_some_and(|data| same_graph(&data, &wanted)))
+        versions
+            .into_iter()
+            .filter(|v| v.graph().is_some_and(|graph| same_graph(&graph, wanted)))
             .max_by(|a, b| a.created_at.cmp(&b.created_at))
+            .map(|v| v.version_id)
             .ok_or_else(|| Error::InvalidArgument {
-                operation: OP,
+                operation: "replace_graph",
                 message: "the new version is not among the route's versions; nothing was deployed"
                     .to_string(),
-            })?;
-        self.create_deployment(route_id, &created.version_id)
-            .await?;
-        self.get_version(route_id, &created.version_id).await
+            })
     }
-}
 
-/// A version's graph, whichever way the API sent it.
-fn graph_of(data: &VersionData) -> Option<Vec<AnyElement>> {
-    match data {
-        VersionData::String(text) => serde_json::from_str(text).ok(),
-        VersionData::Array(elements) => Some(elements.clone()),
+    /// Re-reads the route, with backoff, until it shows `wanted`, or the wait runs out.
+    async fn wait_until_visible(
+        &self,
+        route_id: &str,
+        version_id: &str,
+        wanted: &[RouteElement],
+    ) -> Result<(), Error> {
+        let wait = self.client.settings.deploy_wait;
+        if !wait.enabled() {
+            return Ok(());
+        }
+        let started = std::time::Instant::now();
+        for read in 1.. {
+            let route = self.get_route(route_id).await?;
+            if route
+                .graph()
+                .is_some_and(|graph| same_graph(&graph, wanted))
+            {
+                return Ok(());
+            }
+            let Some(pause) = wait.pause(read, started.elapsed()) else {
+                break;
+            };
+            tokio::time::sleep(pause).await;
+        }
+        Err(Error::DeployNotVisible {
+            operation: "replace_graph",
+            route_id: route_id.to_string(),
+            version_id: version_id.to_string(),
+            waited: started.elapsed(),
+        })
     }
 }

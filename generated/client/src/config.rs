@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderName, HeaderValue};
 
+use crate::DeployWait;
 use crate::retry::RetryPolicy;
 use crate::transport::Settings;
 
@@ -193,6 +194,7 @@ pub struct ClientBuilder {
     user_agent: String,
     http: Option<reqwest::Client>,
     validate_graphs: bool,
+    deploy_wait: DeployWait,
 }
 
 impl Default for ClientBuilder {
@@ -209,13 +211,15 @@ impl Default for ClientBuilder {
             .to_string(),
             http: None,
             validate_graphs: true,
+            deploy_wait: DeployWait::default(),
         }
     }
 }
 
 impl ClientBuilder {
     /// A builder with the defaults: Cloudflare's base URL, a 60 s per-attempt timeout, two
-    /// retries, graph validation on, and no credentials yet.
+    /// retries, graph validation on, up to 120 s of waiting for a deployment to show in reads,
+    /// and no credentials yet.
     pub fn new() -> Self {
         Self::default()
     }
@@ -284,6 +288,13 @@ impl ClientBuilder {
         self
     }
 
+    /// How long `replace_graph` re-reads a route after deploying until reads show the new graph
+    /// (default [`DeployWait::default`]: up to 120 s; [`DeployWait::none`] does not read back).
+    pub fn deploy_wait(mut self, wait: DeployWait) -> Self {
+        self.deploy_wait = wait;
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<crate::Client, ConfigError> {
         let credentials = self.credentials.ok_or(ConfigError::MissingCredentials {
@@ -311,6 +322,7 @@ impl ClientBuilder {
             timeout: self.timeout,
             retry: self.retry,
             validate_graphs: self.validate_graphs,
+            deploy_wait: self.deploy_wait,
         };
         Ok(crate::Client::from_parts(
             base_url,

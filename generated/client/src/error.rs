@@ -55,7 +55,24 @@ pub enum Error {
         /// Every problem found.
         problems: Vec<Problem>,
     },
+    /// A version was deployed, but reads of the route still showed another graph when the
+    /// [`DeployWait`](crate::DeployWait) ran out: the API may be lagging, or another writer
+    /// deployed in between. Check the route before deploying again.
+    DeployNotVisible {
+        /// The operation.
+        operation: &'static str,
+        /// The route.
+        route_id: String,
+        /// The version that was deployed.
+        version_id: String,
+        /// How long reads were retried.
+        waited: Duration,
+    },
 }
+
+/// What the API says when a route's name is taken: the live API answers `500` with this
+/// database message (the distilled Cloudflare SDK's `RouteAlreadyExists` matcher).
+const DUPLICATE_NAME_MESSAGE: &str = "UNIQUE constraint failed: routes.name";
 
 /// An error status from the API, with everything it said.
 #[derive(Debug, Clone)]
@@ -126,11 +143,27 @@ impl Error {
         matches!(self, Self::Api(e) if e.errors.iter().any(|m| m.code == Some(code)))
     }
 
+    /// Whether the route's name is already taken on the gateway: the live API's `500` with
+    /// `UNIQUE constraint failed: routes.name`, or a `409` to a create or rename. Such a create
+    /// was not applied, and is never repeated automatically.
+    pub fn is_duplicate_name(&self) -> bool {
+        let Self::Api(e) = self else {
+            return false;
+        };
+        let names_a_route = matches!(e.operation, "create_route" | "update_route");
+        e.errors
+            .iter()
+            .any(|m| m.message.contains(DUPLICATE_NAME_MESSAGE))
+            || e.body.contains(DUPLICATE_NAME_MESSAGE)
+            || (names_a_route && e.status == StatusCode::CONFLICT)
+    }
+
     /// Whether a create (POST) may have taken effect although this error was returned: its
     /// request was sent, and the answer was a timeout, a lost connection or a `5xx`. Such a
     /// request is not retried automatically; check what exists before sending it again.
     pub fn may_have_been_applied(&self) -> bool {
         match self {
+            _ if self.is_duplicate_name() => false,
             Self::Api(e) => e.method_is_post && e.status.is_server_error(),
             Self::Transport {
                 operation, sent, ..
@@ -305,6 +338,16 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Self::DeployNotVisible {
+                operation,
+                route_id,
+                version_id,
+                waited,
+            } => write!(
+                f,
+                "{operation}: version `{version_id}` of route `{route_id}` was deployed, but reads \
+                 still showed another graph after {waited:?}; check the route before deploying again"
+            ),
         }
     }
 }

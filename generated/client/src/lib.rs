@@ -13,8 +13,11 @@
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::from_env()?; // CLOUDFLARE_API_TOKEN
 //! let gateway = client.gateway("0d37909e38d3e99c29fa2cd343ac421a", "my-gateway");
-//! for route in gateway.list_routes(PageRequest::default()).await?.routes {
-//!     println!("{} has {} elements", route.name, route.elements.len());
+//! for listed in gateway.list_routes(PageRequest::default()).await?.routes {
+//!     // The live list carries no graphs; reading a route gives its graph.
+//!     let route = gateway.get_route(&listed.id).await?;
+//!     let elements = route.graph().unwrap_or_default();
+//!     println!("{} has {} elements", route.name, elements.len());
 //! }
 //! # Ok(())
 //! # }
@@ -28,8 +31,11 @@ mod fixtures;
 
 mod client;
 mod config;
+mod convergence;
 mod error;
+mod extensions;
 pub mod graph;
+mod number;
 pub mod retry;
 mod tls;
 mod transport;
@@ -49,9 +55,11 @@ mod generated {
 
 pub use client::{Client, Gateway, PageRequest};
 pub use config::{BASE_URL, ClientBuilder, ConfigError, Credentials, DEFAULT_TIMEOUT, Secret, env};
+pub use convergence::DeployWait;
 pub use error::{ApiError, ApiMessage, DecodeError, Error};
 pub use generated::api::types;
 pub use generated::operations;
+pub use number::Number;
 pub use retry::RetryPolicy;
 pub use tls::http_client_builder;
 pub use transport::Transport;

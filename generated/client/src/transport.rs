@@ -18,6 +18,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Request, Response, StatusCode};
 use tracing::Instrument;
 
+use crate::DeployWait;
 use crate::generated::api::Client as RawClient;
 use crate::operations;
 use crate::retry::{RetryPolicy, is_retryable_status, may_repeat};
@@ -35,6 +36,7 @@ pub(crate) struct Settings {
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) validate_graphs: bool,
+    pub(crate) deploy_wait: DeployWait,
 }
 
 impl fmt::Debug for Settings {
@@ -46,6 +48,7 @@ impl fmt::Debug for Settings {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("validate_graphs", &self.validate_graphs)
+            .field("deploy_wait", &self.deploy_wait)
             .finish()
     }
 }

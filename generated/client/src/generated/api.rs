@@ -8,6 +8,27 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///Whether a version is the one deployed, as the API sends it: the documented string (`"true"`/`"false"`) or, as the live API also does, a JSON boolean. Read it with [`ActiveFlag::is_active`].
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ActiveFlag {
+        String(::std::string::String),
+        Boolean(bool),
+    }
+    impl ::std::fmt::Display for ActiveFlag {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::String(x) => x.fmt(f),
+                Self::Boolean(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<bool> for ActiveFlag {
+        fn from(value: bool) -> Self {
+            Self::Boolean(value)
+        }
+    }
     ///Where a `conditional` element sends a request whose conditions hold (`true`) or do not (`false`).
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -64,9 +85,9 @@ pub mod types {
         ///`asc` or `desc`.
         pub order_by_direction: ::std::string::String,
         ///This page's number, from 1.
-        pub page: f64,
+        pub page: crate::number::Number,
         ///How many items a page holds.
-        pub per_page: f64,
+        pub per_page: crate::number::Number,
     }
     impl DeploymentPage {
         pub fn builder() -> builder::DeploymentPage {
@@ -157,9 +178,9 @@ pub mod types {
         ///The AI provider to call, such as `openai` or `workers-ai`.
         pub provider: ::std::string::String,
         ///How many times to retry a failed call before falling back.
-        pub retries: f64,
+        pub retries: crate::number::Number,
         ///How long to wait for the model, in milliseconds.
-        pub timeout: f64,
+        pub timeout: crate::number::Number,
     }
     impl ModelProperties {
         pub fn builder() -> builder::ModelProperties {
@@ -211,12 +232,12 @@ pub mod types {
         ///What the limit is counted per: a request field such as `metadata.user`.
         pub key: ::std::string::String,
         ///How many requests (`count`) or how much cost (`cost`) a window allows.
-        pub limit: f64,
+        pub limit: crate::number::Number,
         ///Whether the limit counts requests or their cost.
         #[serde(rename = "limitType")]
         pub limit_type: RateLimitType,
         ///The window the limit applies to, in seconds.
-        pub window: f64,
+        pub window: crate::number::Number,
     }
     impl RateLimitProperties {
         pub fn builder() -> builder::RateLimitProperties {
@@ -291,7 +312,8 @@ pub mod types {
         ///The deployment that is live.
         pub deployment: Deployment,
         ///The route graph: its elements, linked by their ids.
-        pub elements: ::std::vec::Vec<crate::graph::AnyElement>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub elements: ::std::option::Option<::std::vec::Vec<crate::graph::AnyElement>>,
         ///The AI Gateway the route belongs to.
         pub gateway_id: ::std::string::String,
         ///The route's id.
@@ -377,9 +399,9 @@ pub mod types {
         ///`asc` or `desc`.
         pub order_by_direction: ::std::string::String,
         ///This page's number, from 1.
-        pub page: f64,
+        pub page: crate::number::Number,
         ///How many items a page holds.
-        pub per_page: f64,
+        pub per_page: crate::number::Number,
         ///The routes on this page.
         pub routes: ::std::vec::Vec<Route>,
     }
@@ -428,7 +450,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///A dynamic route and its graph, without deployment or version details: what deleting a route, creating a version or deploying one returns.
+    ///A dynamic route and its graph, without deployment or version details: what deleting a route, creating a version or deploying one returns. Creating a version may also carry the new version's `version_id` (live API).
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RouteWithoutDeployment {
@@ -444,6 +466,9 @@ pub mod types {
         pub modified_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///The route's name, unique within its gateway.
         pub name: ::std::string::String,
+        ///The version's id.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version_id: ::std::option::Option<::std::string::String>,
     }
     impl RouteWithoutDeployment {
         pub fn builder() -> builder::RouteWithoutDeployment {
@@ -495,14 +520,15 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Version {
         ///Whether this version is the deployed one.
-        pub active: VersionActive,
+        pub active: ActiveFlag,
         ///A comment on the version, when the API sends one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub comment: ::std::option::Option<::std::string::String>,
         ///When it was created.
         pub created_at: ::std::string::String,
         ///The graph: a JSON string of the elements, or the elements themselves.
-        pub data: VersionData,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<VersionData>,
         ///Whether Cloudflare found the graph valid, when it says.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_valid: ::std::option::Option<bool>,
@@ -512,62 +538,6 @@ pub mod types {
     impl Version {
         pub fn builder() -> builder::Version {
             Default::default()
-        }
-    }
-    ///Whether a version is the one deployed (`"true"`) or not (`"false"`); the API sends it as a string.
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum VersionActive {
-        #[serde(rename = "true")]
-        True,
-        #[serde(rename = "false")]
-        False,
-    }
-    impl ::std::fmt::Display for VersionActive {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::True => f.write_str("true"),
-                Self::False => f.write_str("false"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for VersionActive {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "true" => Ok(Self::True),
-                "false" => Ok(Self::False),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for VersionActive {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for VersionActive {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///A version's graph as the API sends it: a JSON string of the elements, as documented, or the elements themselves, as some responses send them.
@@ -589,14 +559,15 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct VersionDetail {
         ///Whether this version is the deployed one.
-        pub active: VersionActive,
+        pub active: ActiveFlag,
         ///A comment on the version, when the API sends one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub comment: ::std::option::Option<::std::string::String>,
         ///When it was created.
         pub created_at: ::std::string::String,
         ///The graph: a JSON string of the elements, or the elements themselves.
-        pub data: VersionData,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<VersionData>,
         ///The route graph: its elements, linked by their ids.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub elements: ::std::option::Option<::std::vec::Vec<crate::graph::AnyElement>>,
@@ -642,9 +613,9 @@ pub mod types {
         ///`asc` or `desc`.
         pub order_by_direction: ::std::string::String,
         ///This page's number, from 1.
-        pub page: f64,
+        pub page: crate::number::Number,
         ///How many items a page holds.
-        pub per_page: f64,
+        pub per_page: crate::number::Number,
         ///The versions on this page.
         pub versions: ::std::vec::Vec<Version>,
     }
@@ -875,8 +846,11 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            page: ::std::result::Result<f64, ::std::string::String>,
-            per_page: ::std::result::Result<f64, ::std::string::String>,
+            page: ::std::result::Result<crate::number::Number, ::std::string::String>,
+            per_page: ::std::result::Result<
+                crate::number::Number,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for DeploymentPage {
             fn default() -> Self {
@@ -932,7 +906,7 @@ pub mod types {
             }
             pub fn page<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<crate::number::Number>,
                 T::Error: ::std::fmt::Display,
             {
                 self.page = value
@@ -944,7 +918,7 @@ pub mod types {
             }
             pub fn per_page<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<crate::number::Number>,
                 T::Error: ::std::fmt::Display,
             {
                 self.per_page = value
@@ -1297,8 +1271,8 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            retries: ::std::result::Result<f64, ::std::string::String>,
-            timeout: ::std::result::Result<f64, ::std::string::String>,
+            retries: ::std::result::Result<crate::number::Number, ::std::string::String>,
+            timeout: ::std::result::Result<crate::number::Number, ::std::string::String>,
         }
         impl ::std::default::Default for ModelProperties {
             fn default() -> Self {
@@ -1337,7 +1311,7 @@ pub mod types {
             }
             pub fn retries<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<crate::number::Number>,
                 T::Error: ::std::fmt::Display,
             {
                 self.retries = value
@@ -1349,7 +1323,7 @@ pub mod types {
             }
             pub fn timeout<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<crate::number::Number>,
                 T::Error: ::std::fmt::Display,
             {
                 self.timeout = value
@@ -1535,12 +1509,12 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct RateLimitProperties {
             key: ::std::result::Result<::std::string::String, ::std::string::String>,
-            limit: ::std::result::Result<f64, ::std::string::String>,
+            limit: ::std::result::Result<crate::number::Number, ::std::string::String>,
             limit_type: ::std::result::Result<
                 super::RateLimitType,
                 ::std::string::String,
             >,
-            window: ::std::result::Result<f64, ::std::string::String>,
+            window: ::std::result::Result<crate::number::Number, ::std::string::String>,
         }
         impl ::std::default::Default for RateLimitProperties {
             fn default() -> Self {
@@ -1567,7 +1541,7 @@ pub mod types {
             }
             pub fn limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<crate::number::Number>,
                 T::Error: ::std::fmt::Display,
             {
                 self.limit = value
@@ -1591,7 +1565,7 @@ pub mod types {
             }
             pub fn window<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<crate::number::Number>,
                 T::Error: ::std::fmt::Display,
             {
                 self.window = value
@@ -1638,7 +1612,7 @@ pub mod types {
             >,
             deployment: ::std::result::Result<super::Deployment, ::std::string::String>,
             elements: ::std::result::Result<
-                ::std::vec::Vec<crate::graph::AnyElement>,
+                ::std::option::Option<::std::vec::Vec<crate::graph::AnyElement>>,
                 ::std::string::String,
             >,
             gateway_id: ::std::result::Result<
@@ -1659,7 +1633,7 @@ pub mod types {
                     account_tag: Ok(Default::default()),
                     created_at: Err("no value supplied for created_at".to_string()),
                     deployment: Err("no value supplied for deployment".to_string()),
-                    elements: Err("no value supplied for elements".to_string()),
+                    elements: Ok(Default::default()),
                     gateway_id: Err("no value supplied for gateway_id".to_string()),
                     id: Err("no value supplied for id".to_string()),
                     modified_at: Err("no value supplied for modified_at".to_string()),
@@ -1707,7 +1681,9 @@ pub mod types {
             }
             pub fn elements<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<crate::graph::AnyElement>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<crate::graph::AnyElement>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.elements = value
@@ -1819,8 +1795,11 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            page: ::std::result::Result<f64, ::std::string::String>,
-            per_page: ::std::result::Result<f64, ::std::string::String>,
+            page: ::std::result::Result<crate::number::Number, ::std::string::String>,
+            per_page: ::std::result::Result<
+                crate::number::Number,
+                ::std::string::String,
+            >,
             routes: ::std::result::Result<
                 ::std::vec::Vec<super::Route>,
                 ::std::string::String,
@@ -1868,7 +1847,7 @@ pub mod types {
             }
             pub fn page<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<crate::number::Number>,
                 T::Error: ::std::fmt::Display,
             {
                 self.page = value
@@ -1880,7 +1859,7 @@ pub mod types {
             }
             pub fn per_page<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<crate::number::Number>,
                 T::Error: ::std::fmt::Display,
             {
                 self.per_page = value
@@ -2102,6 +2081,10 @@ pub mod types {
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            version_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for RouteWithoutDeployment {
             fn default() -> Self {
@@ -2112,6 +2095,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     modified_at: Err("no value supplied for modified_at".to_string()),
                     name: Err("no value supplied for name".to_string()),
+                    version_id: Ok(Default::default()),
                 }
             }
         }
@@ -2186,6 +2170,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn version_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version_id: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<RouteWithoutDeployment>
         for super::RouteWithoutDeployment {
@@ -2200,6 +2196,7 @@ pub mod types {
                     id: value.id?,
                     modified_at: value.modified_at?,
                     name: value.name?,
+                    version_id: value.version_id?,
                 })
             }
         }
@@ -2213,6 +2210,7 @@ pub mod types {
                     id: Ok(value.id),
                     modified_at: Ok(value.modified_at),
                     name: Ok(value.name),
+                    version_id: Ok(value.version_id),
                 }
             }
         }
@@ -2378,7 +2376,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct Version {
-            active: ::std::result::Result<super::VersionActive, ::std::string::String>,
+            active: ::std::result::Result<super::ActiveFlag, ::std::string::String>,
             comment: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2387,7 +2385,10 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            data: ::std::result::Result<super::VersionData, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::option::Option<super::VersionData>,
+                ::std::string::String,
+            >,
             is_valid: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -2403,7 +2404,7 @@ pub mod types {
                     active: Err("no value supplied for active".to_string()),
                     comment: Ok(Default::default()),
                     created_at: Err("no value supplied for created_at".to_string()),
-                    data: Err("no value supplied for data".to_string()),
+                    data: Ok(Default::default()),
                     is_valid: Ok(Default::default()),
                     version_id: Err("no value supplied for version_id".to_string()),
                 }
@@ -2412,7 +2413,7 @@ pub mod types {
         impl Version {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::VersionActive>,
+                T: ::std::convert::TryInto<super::ActiveFlag>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -2448,7 +2449,7 @@ pub mod types {
             }
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::VersionData>,
+                T: ::std::convert::TryInto<::std::option::Option<super::VersionData>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -2512,7 +2513,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct VersionDetail {
-            active: ::std::result::Result<super::VersionActive, ::std::string::String>,
+            active: ::std::result::Result<super::ActiveFlag, ::std::string::String>,
             comment: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2521,7 +2522,10 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            data: ::std::result::Result<super::VersionData, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::option::Option<super::VersionData>,
+                ::std::string::String,
+            >,
             elements: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<crate::graph::AnyElement>>,
                 ::std::string::String,
@@ -2551,7 +2555,7 @@ pub mod types {
                     active: Err("no value supplied for active".to_string()),
                     comment: Ok(Default::default()),
                     created_at: Err("no value supplied for created_at".to_string()),
-                    data: Err("no value supplied for data".to_string()),
+                    data: Ok(Default::default()),
                     elements: Ok(Default::default()),
                     gateway_id: Err("no value supplied for gateway_id".to_string()),
                     id: Err("no value supplied for id".to_string()),
@@ -2565,7 +2569,7 @@ pub mod types {
         impl VersionDetail {
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::VersionActive>,
+                T: ::std::convert::TryInto<super::ActiveFlag>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active = value
@@ -2601,7 +2605,7 @@ pub mod types {
             }
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::VersionData>,
+                T: ::std::convert::TryInto<::std::option::Option<super::VersionData>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -2803,8 +2807,11 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            page: ::std::result::Result<f64, ::std::string::String>,
-            per_page: ::std::result::Result<f64, ::std::string::String>,
+            page: ::std::result::Result<crate::number::Number, ::std::string::String>,
+            per_page: ::std::result::Result<
+                crate::number::Number,
+                ::std::string::String,
+            >,
             versions: ::std::result::Result<
                 ::std::vec::Vec<super::Version>,
                 ::std::string::String,
@@ -2852,7 +2859,7 @@ pub mod types {
             }
             pub fn page<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<crate::number::Number>,
                 T::Error: ::std::fmt::Display,
             {
                 self.page = value
@@ -2864,7 +2871,7 @@ pub mod types {
             }
             pub fn per_page<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<crate::number::Number>,
                 T::Error: ::std::fmt::Display,
             {
                 self.per_page = value

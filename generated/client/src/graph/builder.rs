@@ -103,8 +103,8 @@ impl ModelCall {
         ModelProperties {
             model: self.model.clone(),
             provider: self.provider.clone(),
-            retries: f64::from(self.retries),
-            timeout: f64::from(self.timeout_ms),
+            retries: self.retries.into(),
+            timeout: self.timeout_ms.into(),
         }
     }
 }
@@ -158,9 +158,9 @@ impl RateLimit {
     fn properties(&self) -> RateLimitProperties {
         RateLimitProperties {
             key: self.key.clone(),
-            limit: self.limit,
+            limit: self.limit.into(),
             limit_type: self.limit_type,
-            window: f64::from(self.window_seconds),
+            window: self.window_seconds.into(),
         }
     }
 }

@@ -155,29 +155,16 @@ fn label_lines(element: &RouteElement) -> Vec<String> {
             id,
             format!(
                 "rate: {} {} / {} s per {}",
-                number(p.limit),
-                p.limit_type,
-                number(p.window),
-                p.key
+                p.limit, p.limit_type, p.window, p.key
             ),
         ],
         RouteElement::Model { properties: p, .. } => vec![
             id,
             format!("model: {}/{}", p.provider, p.model),
-            format!(
-                "retries {}, timeout {} ms",
-                number(p.retries),
-                number(p.timeout)
-            ),
+            format!("retries {}, timeout {} ms", p.retries, p.timeout),
         ],
         _ => vec![id, element.kind().to_string()],
     }
-}
-
-/// `100` rather than `100.0`; Rust's `Display` for `f64` already drops a whole number's
-/// fraction and never panics on NaN or infinities.
-fn number(value: f64) -> String {
-    value.to_string()
 }
 
 /// At most `max` characters, the last one an ellipsis when anything was cut.

@@ -35,6 +35,7 @@ use std::fmt;
 use super::element::ElementKind;
 use super::index::ElementIndex;
 use super::percent::Percent;
+use crate::Number;
 use crate::types::RouteElement;
 
 /// Most outputs a `percentage` element may have.
@@ -303,7 +304,7 @@ fn check_properties(index: usize, element: &RouteElement, found: &mut Found) {
             if properties.model.trim().is_empty() {
                 report(Rule::ModelCall, "model is empty".to_owned());
             }
-            if !(whole(properties.retries) && properties.retries >= 0.0) {
+            if !(whole(properties.retries) && properties.retries.get() >= 0.0) {
                 report(
                     Rule::ModelCall,
                     format!(
@@ -312,7 +313,7 @@ fn check_properties(index: usize, element: &RouteElement, found: &mut Found) {
                     ),
                 );
             }
-            if !(whole(properties.timeout) && properties.timeout > 0.0) {
+            if !(whole(properties.timeout) && properties.timeout.get() > 0.0) {
                 report(
                     Rule::ModelCall,
                     format!(
@@ -331,12 +332,12 @@ fn check_properties(index: usize, element: &RouteElement, found: &mut Found) {
 }
 
 /// Above zero; false for NaN.
-fn positive(number: f64) -> bool {
-    number > 0.0
+fn positive(number: Number) -> bool {
+    number.get() > 0.0
 }
 
-fn whole(number: f64) -> bool {
-    number.is_finite() && number.fract() == 0.0
+fn whole(number: Number) -> bool {
+    number.get().is_finite() && number.get().fract() == 0.0
 }
 
 /// Reachability from the start(s) and to an end.

@@ -30,13 +30,13 @@ fn graph() -> Value {
         {"id": "split", "type": "percentage",
          "outputs": {"30%": {"elementId": "small"}, "70%": {"elementId": "large"}}},
         {"id": "budget", "type": "rate",
-         "properties": {"key": "metadata.user", "limit": 100.0, "limitType": "count", "window": 3600.0},
+         "properties": {"key": "metadata.user", "limit": 100, "limitType": "count", "window": 3600},
          "outputs": {"fallback": {"elementId": "end"}, "success": {"elementId": "small"}}},
         {"id": "large", "type": "model",
-         "properties": {"model": "gpt-4o", "provider": "openai", "retries": 2.0, "timeout": 30000.0},
+         "properties": {"model": "gpt-4o", "provider": "openai", "retries": 2, "timeout": 30000},
          "outputs": {"fallback": {"elementId": "small"}, "success": {"elementId": "end"}}},
         {"id": "small", "type": "model",
-         "properties": {"model": "@cf/meta/llama-3.1-8b-instruct", "provider": "workers-ai", "retries": 0.0, "timeout": 10000.0},
+         "properties": {"model": "@cf/meta/llama-3.1-8b-instruct", "provider": "workers-ai", "retries": 0, "timeout": 10000},
          "outputs": {"fallback": {"elementId": "end"}, "success": {"elementId": "end"}}},
         {"id": "end", "type": "end", "outputs": {}}
     ])
@@ -73,7 +73,7 @@ fn listed_route() -> Value {
 
 fn page(items: &str, values: Value) -> Value {
     json!({"success": true, "data": {
-        "order_by": "created_at", "order_by_direction": "desc", "page": 1.0, "per_page": 20.0,
+        "order_by": "created_at", "order_by_direction": "desc", "page": 1, "per_page": 20,
         items: values
     }})
 }
@@ -142,7 +142,7 @@ async fn every_operation_round_trips_every_element_kind() {
             .gateway_id(GATEWAY)
             .send()
     );
-    assert_all_kinds(&listed.data.routes[0].elements);
+    assert_all_kinds(&listed.data.routes[0].graph().expect("a graph"));
 
     let created = round_trip!(
         server,
@@ -162,7 +162,7 @@ async fn every_operation_round_trips_every_element_kind() {
             )
             .send()
     );
-    assert_all_kinds(&created.result.elements);
+    assert_all_kinds(&created.result.graph().expect("a graph"));
 
     let got = round_trip!(
         server,
@@ -177,7 +177,7 @@ async fn every_operation_round_trips_every_element_kind() {
             .id(ROUTE_ID)
             .send()
     );
-    assert_all_kinds(&got.result.elements);
+    assert_all_kinds(&got.result.graph().expect("a graph"));
 
     let updated = round_trip!(
         server,
@@ -193,7 +193,7 @@ async fn every_operation_round_trips_every_element_kind() {
             .body_map(|b| b.name("renamed"))
             .send()
     );
-    assert_all_kinds(&updated.route.elements);
+    assert_all_kinds(&updated.route.graph().expect("a graph"));
 
     let deleted = round_trip!(
         server,
@@ -333,7 +333,10 @@ fn assert_all_kinds(elements: &[AnyElement]) {
                 } => {
                     assert_eq!(outputs.fallback.element_id, "end");
                     assert_eq!(properties.key, "metadata.user");
-                    assert_eq!((properties.limit, properties.window), (100.0, 3600.0));
+                    assert_eq!(
+                        (properties.limit.get(), properties.window.get()),
+                        (100.0, 3600.0)
+                    );
                     "rate"
                 }
                 RouteElement::Model {
@@ -500,9 +503,10 @@ fn an_error_body_is_not_a_success_body() {
 }
 
 #[test]
-fn the_seed_example_decodes_with_integer_valued_numbers_too() {
+fn the_seed_example_decodes_and_integers_encode_back_as_integers() {
     // Cloudflare's API reference example for create route (seed 000), plus a rate and a model
-    // element written as the API writes numbers: without a fractional part.
+    // element written as the API writes numbers: without a fractional part. They encode back
+    // the same way, never as `5.0`.
     let mut body = json!({"result": {
         "id": "id", "created_at": "2019-12-27T18:11:19.117Z",
         "deployment": {"created_at": "created_at", "deployment_id": "deployment_id", "version_id": "version_id"},
@@ -520,10 +524,14 @@ fn the_seed_example_decodes_with_integer_valued_numbers_too() {
          "outputs": {"success": {"elementId": "e"}, "fallback": {"elementId": "e"}}}
     ]);
     let decoded: RouteResponse = serde_json::from_value(body).expect("integers decode");
-    let rate = serde_json::to_value(&decoded.result.elements[0]).expect("encodes");
+    let rate = serde_json::to_value(&decoded.result.graph().expect("a graph")[0]).expect("encodes");
     assert_eq!(
         rate["properties"],
-        json!({"key": "k", "limit": 5.0, "limitType": "cost", "window": 60.0})
+        json!({"key": "k", "limit": 5, "limitType": "cost", "window": 60})
+    );
+    assert_eq!(
+        serde_json::to_string(&rate["properties"]).expect("encodes"),
+        r#"{"key":"k","limit":5,"limitType":"cost","window":60}"#
     );
 }
 
@@ -538,7 +546,11 @@ fn one_element_type_everywhere(
     f: cloudflare_dynamic_routing::types::NewVersion,
 ) -> ([Vec<AnyElement>; 3], [Vec<RouteElement>; 2]) {
     (
-        [a.elements, c.elements, d.elements.unwrap_or_default()],
+        [
+            a.elements.unwrap_or_default(),
+            c.elements,
+            d.elements.unwrap_or_default(),
+        ],
         [e.elements, f.elements],
     )
 }

@@ -2,10 +2,11 @@
 //! `spec/overlay.json` absorbs (or that the generated types tolerate by design).
 
 use crate::support::fixtures;
+use cloudflare_dynamic_routing::graph::same_graph;
 use cloudflare_dynamic_routing::graph::{AnyElement, known_elements};
 use cloudflare_dynamic_routing::types::{
-    ErrorBody, RoutePageResponse, RouteResponse, VersionData, VersionDetailResponse,
-    VersionPageResponse,
+    ErrorBody, RouteElement, RoutePageResponse, RouteResponse, RouteWithoutDeploymentResponse,
+    VersionData, VersionDetailResponse, VersionPageResponse,
 };
 use serde_json::{Value, json};
 
@@ -35,11 +36,11 @@ fn version_data_is_a_string_or_an_array_of_elements() {
     let mut version = fixtures::version();
     version["data"] = json!("[]");
     let listed: VersionPageResponse = decode(fixtures::page("versions", json!([version.clone()])));
-    assert!(matches!(&listed.data.versions[0].data, VersionData::String(s) if s == "[]"));
+    assert!(matches!(&listed.data.versions[0].data, Some(VersionData::String(s)) if s == "[]"));
     version["data"] = fixtures::graph();
     let listed: VersionPageResponse = decode(fixtures::page("versions", json!([version])));
     match &listed.data.versions[0].data {
-        VersionData::Array(elements) => assert_eq!(
+        Some(VersionData::Array(elements)) => assert_eq!(
             elements.len(),
             fixtures::graph().as_array().map_or(0, Vec::len)
         ),
@@ -121,7 +122,8 @@ fn an_element_of_an_unknown_kind_is_kept_whole() {
         "deployment": fixtures::deployment(), "version": fixtures::version(), "elements": graph.clone(),
     }));
     let decoded: RouteResponse = decode(json!({"success": true, "result": route.clone()}));
-    let last = decoded.result.elements.last().expect("elements");
+    let elements = decoded.result.graph().expect("a graph");
+    let last = elements.last().expect("elements");
     match last {
         AnyElement::Unknown(unknown) => {
             assert_eq!(unknown.kind(), "semantic_cache");
@@ -137,12 +139,13 @@ fn an_element_of_an_unknown_kind_is_kept_whole() {
         route
     );
     // The graph tools say which elements they cannot reason about.
-    let unknown = known_elements(&decoded.result.elements).expect_err("one unknown kind");
+    let elements = decoded.result.graph().expect("a graph");
+    let unknown = known_elements(&elements).expect_err("one unknown kind");
     assert_eq!(unknown.len(), 1);
 
     let page: RoutePageResponse = decode(fixtures::page("routes", json!([route])));
     assert_eq!(
-        page.data.routes[0].elements.len(),
+        page.data.routes[0].graph().expect("a graph").len(),
         graph.as_array().map_or(0, Vec::len)
     );
 }
@@ -172,4 +175,87 @@ fn known_elements_of_a_graph_of_known_kinds_are_all_of_them() {
     let known = known_elements(&elements).expect("all known");
     assert_eq!(known.len(), elements.len());
     assert!(elements.iter().zip(&known).all(|(any, known)| any == known));
+}
+
+fn sample() -> Vec<RouteElement> {
+    decode(fixtures::graph())
+}
+
+/// A route as the live API lists it: no `elements`, and `version` without `data`, with
+/// `active` a boolean (live-API evidence rows 1 and 4).
+fn live_listed_route(id: &str) -> Value {
+    let mut route = fixtures::listed_route_named(id);
+    route.as_object_mut().expect("an object").remove("elements");
+    route["version"] = json!({"active": true, "created_at": "2026-11-01 10:00:00",
+                              "version_id": "version-2"});
+    route
+}
+
+#[test]
+fn a_live_list_page_decodes_and_its_missing_graphs_are_none() {
+    let page: RoutePageResponse = decode(fixtures::page(
+        "routes",
+        json!([live_listed_route("a"), live_listed_route("b")]),
+    ));
+    for route in &page.data.routes {
+        assert_eq!(route.elements, None, "missing, not empty");
+        assert_eq!(route.graph(), None);
+        assert_eq!(route.version.data, None);
+        assert!(route.version.is_active());
+    }
+}
+
+#[test]
+fn a_live_get_route_carries_its_graph_in_version_data_only() {
+    for elements in [None, Some(json!(null)), Some(json!([]))] {
+        let mut route = fixtures::full_route();
+        match &elements {
+            None => {
+                route.as_object_mut().expect("an object").remove("elements");
+            }
+            Some(value) => route["elements"] = value.clone(),
+        }
+        route["version"]["data"] = fixtures::graph();
+        route["version"]["active"] = json!(true);
+        let got: RouteResponse = decode(json!({"success": true, "result": route}));
+        let graph = got.result.graph().expect("the graph from version.data");
+        assert!(same_graph(&graph, &sample()), "elements {elements:?}");
+    }
+}
+
+#[test]
+fn create_version_may_carry_the_new_version_id_at_the_top_level() {
+    let documented: RouteWithoutDeploymentResponse =
+        decode(fixtures::envelope_result(fixtures::route(json!({}))));
+    assert_eq!(documented.result.version_id, None);
+    let live: RouteWithoutDeploymentResponse = decode(fixtures::envelope_result(fixtures::route(
+        json!({"version_id": "version-3"}),
+    )));
+    assert_eq!(live.result.version_id.as_deref(), Some("version-3"));
+}
+
+#[test]
+fn a_route_decoded_from_any_shape_re_encodes_its_numbers_as_they_came() {
+    // Integers as JavaScript writes them (`30000`), in `elements`, in `version.data` as an
+    // array, and in `version.data` as a string: none turns into `30000.0`.
+    let mut in_data = fixtures::full_route();
+    in_data
+        .as_object_mut()
+        .expect("an object")
+        .remove("elements");
+    in_data["version"]["data"] = fixtures::graph();
+    let mut in_string = fixtures::full_route();
+    in_string["elements"] = json!([]);
+    in_string["version"]["data"] = json!(fixtures::graph().to_string());
+    for route in [fixtures::full_route(), in_data, in_string] {
+        let got: RouteResponse = decode(json!({"success": true, "result": route.clone()}));
+        let graph = got.result.graph().expect("a graph");
+        let text = serde_json::to_string(&graph).expect("encodes");
+        assert!(
+            text.contains("\"timeout\":30000") && !text.contains(".0"),
+            "{text}"
+        );
+        let again: Value = serde_json::from_str(&text).expect("json");
+        assert_eq!(again, fixtures::graph(), "re-encoded as sent");
+    }
 }

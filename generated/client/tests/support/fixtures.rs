@@ -3,7 +3,7 @@
 //! envelopes. The client's unit and integration tests, the regression suite (`tests/`), the CLI
 //! tests and the benchmarks include this one file; none keeps its own copy of the sample.
 //!
-//! Numbers the spec types as `number` are written as floats (`100.0`), so that a decoded
+//! Numbers are written as the API writes them: whole numbers as integers (`100`), so that a decoded
 //! value re-encodes to exactly the same JSON.
 
 #![allow(dead_code)] // each test binary uses its own part of the fixtures
@@ -35,16 +35,16 @@ pub fn graph() -> Value {
          "properties": {"conditions": {"metadata.plan": {"$eq": "free"}}},
          "outputs": {"true": {"elementId": "budget"}, "false": {"elementId": "split"}}},
         {"id": "budget", "type": "rate",
-         "properties": {"key": "metadata.user", "limit": 100.0, "limitType": "count", "window": 3600.0},
+         "properties": {"key": "metadata.user", "limit": 100, "limitType": "count", "window": 3600},
          "outputs": {"fallback": {"elementId": "end"}, "success": {"elementId": "small"}}},
         {"id": "split", "type": "percentage",
          "outputs": {"30%": {"elementId": "small"}, "70%": {"elementId": "large"}}},
         {"id": "large", "type": "model",
-         "properties": {"model": "gpt-4o", "provider": "openai", "retries": 2.0, "timeout": 30000.0},
+         "properties": {"model": "gpt-4o", "provider": "openai", "retries": 2, "timeout": 30000},
          "outputs": {"fallback": {"elementId": "small"}, "success": {"elementId": "end"}}},
         {"id": "small", "type": "model",
          "properties": {"model": "@cf/meta/llama-3.1-8b-instruct", "provider": "workers-ai",
-                        "retries": 1.0, "timeout": 10000.0},
+                        "retries": 1, "timeout": 10000},
          "outputs": {"fallback": {"elementId": "end"}, "success": {"elementId": "end"}}},
         {"id": "end", "type": "end", "outputs": {}}
     ])
@@ -97,7 +97,7 @@ pub fn listed_route_named(id: &str) -> Value {
 /// A list page: `{"success": true, "data": {<items_key>: values, page fields…}}`.
 pub fn page(items_key: &str, values: Value) -> Value {
     json!({"success": true, "data": {
-        "order_by": "created_at", "order_by_direction": "desc", "page": 1.0, "per_page": 20.0,
+        "order_by": "created_at", "order_by_direction": "desc", "page": 1, "per_page": 20,
         items_key: values
     }})
 }
@@ -127,7 +127,7 @@ pub fn route_path(id: &str) -> String {
 /// numbers and models so routes differ): two conditionals, two percentage splits, a count and
 /// a cost budget, four models, start and end. Used by the benchmarks.
 pub fn large_graph(n: usize) -> Value {
-    let limit = 100.0 + n as f64;
+    let limit = 100 + n;
     json!([
         {"id": "start", "type": "start", "outputs": {"next": {"elementId": "plan"}}},
         {"id": "plan", "type": "conditional",
@@ -144,27 +144,27 @@ pub fn large_graph(n: usize) -> Value {
                      "20%": {"elementId": "small"}}},
         {"id": "budget", "type": "rate",
          "properties": {"key": "metadata.user", "limit": limit, "limitType": "count",
-                        "window": 3600.0},
+                        "window": 3600},
          "outputs": {"fallback": {"elementId": "end"}, "success": {"elementId": "cost-cap"}}},
         {"id": "cost-cap", "type": "rate",
          "properties": {"key": "metadata.team", "limit": 25.5, "limitType": "cost",
-                        "window": 86400.0},
+                        "window": 86400},
          "outputs": {"fallback": {"elementId": "tiny"}, "success": {"elementId": "small"}}},
         {"id": "large", "type": "model",
-         "properties": {"model": format!("gpt-4o-{n}"), "provider": "openai", "retries": 2.0,
-                        "timeout": 30000.0},
+         "properties": {"model": format!("gpt-4o-{n}"), "provider": "openai", "retries": 2,
+                        "timeout": 30000},
          "outputs": {"fallback": {"elementId": "backup"}, "success": {"elementId": "end"}}},
         {"id": "backup", "type": "model",
-         "properties": {"model": "claude-sonnet-4", "provider": "anthropic", "retries": 1.0,
-                        "timeout": 30000.0},
+         "properties": {"model": "claude-sonnet-4", "provider": "anthropic", "retries": 1,
+                        "timeout": 30000},
          "outputs": {"fallback": {"elementId": "small"}, "success": {"elementId": "end"}}},
         {"id": "small", "type": "model",
          "properties": {"model": "@cf/meta/llama-3.1-8b-instruct", "provider": "workers-ai",
-                        "retries": 1.0, "timeout": 10000.0},
+                        "retries": 1, "timeout": 10000},
          "outputs": {"fallback": {"elementId": "tiny"}, "success": {"elementId": "end"}}},
         {"id": "tiny", "type": "model",
          "properties": {"model": "@cf/meta/llama-3.2-1b-instruct", "provider": "workers-ai",
-                        "retries": 0.0, "timeout": 5000.0},
+                        "retries": 0, "timeout": 5000},
          "outputs": {"fallback": {"elementId": "end"}, "success": {"elementId": "end"}}},
         {"id": "end", "type": "end", "outputs": {}}
     ])
@@ -181,6 +181,6 @@ pub fn large_route_page(count: usize) -> Value {
         })
         .collect();
     let mut body = page("routes", Value::Array(routes));
-    body["data"]["per_page"] = json!(count as f64);
+    body["data"]["per_page"] = json!(count);
     body
 }

@@ -100,11 +100,11 @@ fn the_sample_carries_its_settings() {
     assert_eq!(
         value[2]["properties"],
         json!({"provider": "workers-ai", "model": "@cf/meta/llama-3.1-8b-instruct",
-               "retries": 1.0, "timeout": 10000.0})
+               "retries": 1, "timeout": 10000})
     );
     assert_eq!(
         value[5]["properties"],
-        json!({"key": "metadata.user", "limit": 100.0, "limitType": "count", "window": 3600.0})
+        json!({"key": "metadata.user", "limit": 100, "limitType": "count", "window": 3600})
     );
     assert_eq!(
         value[6]["properties"],

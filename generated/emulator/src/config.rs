@@ -1,0 +1,109 @@
+//! How an emulator is set up: which style it answers in, how long reads lag a deployment, and
+//! which credentials it accepts.
+
+/// How the emulator shapes its answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Style {
+    /// Exactly the shapes the vendored OpenAPI document describes; reads see every change at
+    /// once.
+    Documented,
+    /// The live API's publicly reported behaviour (`shared/live-api-evidence.md`): graphs left
+    /// out of lists, the graph only in `version.data`, `active` as a boolean, a read lag after a
+    /// deployment, HTTP 500 on a duplicate name, unknown element properties dropped.
+    Live,
+}
+
+impl Style {
+    /// `documented` or `live`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Documented => "documented",
+            Self::Live => "live",
+        }
+    }
+}
+
+/// What a live-style read of one route or version puts in `elements`, where the live API
+/// carries the graph only in `version.data` (evidence row 2: absent, `null` or `[]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum MissingElements {
+    /// No `elements` key at all.
+    #[default]
+    Absent,
+    /// `"elements": null`.
+    Null,
+    /// `"elements": []`.
+    Empty,
+}
+
+/// An emulator's settings. `Default` is the live style with a read lag of 2 and any token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmulatorConfig {
+    /// The answer style.
+    pub style: Style,
+    /// Live style only: after a deployment, how many reads of that route (get route, or a list
+    /// page holding it) still show the previous version. Counted in reads, not time, so tests
+    /// are deterministic; 0 turns the lag off.
+    pub read_lag: u32,
+    /// The one credential accepted, as a bearer token or as `X-Auth-Key`; `None` accepts any
+    /// non-empty bearer token, or any non-empty `X-Auth-Email` and `X-Auth-Key`.
+    pub token: Option<String>,
+    /// Live style only: what reads of one route or version put in `elements`.
+    pub missing_elements: MissingElements,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self::live()
+    }
+}
+
+impl EmulatorConfig {
+    /// The default read lag after a deployment, in reads.
+    pub const DEFAULT_READ_LAG: u32 = 2;
+
+    /// The documented style, any token.
+    pub fn documented() -> Self {
+        Self {
+            style: Style::Documented,
+            ..Self::live()
+        }
+    }
+
+    /// The live style with the default read lag, any token, `elements` absent from reads.
+    pub fn live() -> Self {
+        Self {
+            style: Style::Live,
+            read_lag: Self::DEFAULT_READ_LAG,
+            token: None,
+            missing_elements: MissingElements::Absent,
+        }
+    }
+
+    /// With this read lag (live style only).
+    pub fn with_read_lag(mut self, reads: u32) -> Self {
+        self.read_lag = reads;
+        self
+    }
+
+    /// Accepting only this credential.
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// With `elements` shown this way in live-style reads.
+    pub fn with_missing_elements(mut self, missing: MissingElements) -> Self {
+        self.missing_elements = missing;
+        self
+    }
+
+    /// The reads a deployment lags by: the configured number in live style, none when
+    /// documented (documented reads are consistent at once).
+    pub(crate) fn effective_read_lag(&self) -> u32 {
+        match self.style {
+            Style::Documented => 0,
+            Style::Live => self.read_lag,
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! Fault injection: make the next matching request(s) fail with a status, wait, hang or lose
+//! the connection. Faults fire in the order injected, each a given number of times.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::operation::Operation;
+
+/// What a fault does to the request it fires on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FaultKind {
+    /// Answer with this status instead of doing the work. `body` replaces the default
+    /// Cloudflare error envelope (code = the status, message `injected fault`).
+    Status {
+        /// The HTTP status; one that is not a valid status code is sent as 500.
+        status: u16,
+        /// A `Retry-After` header value, in seconds.
+        retry_after: Option<u64>,
+        /// The body to send instead of the default envelope.
+        body: Option<Value>,
+    },
+    /// Wait this long, then answer normally.
+    Delay(Duration),
+    /// Never answer (the connection stays open until the client gives up or the emulator
+    /// stops); nothing is done.
+    Hang,
+    /// Close the connection without answering; nothing is done.
+    DropConnection,
+    /// Do the work, then close the connection without answering: a write that took effect
+    /// although the client saw it fail.
+    DropAfterApplying,
+}
+
+/// A fault waiting to fire: what it does, on which operation, how many more times.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fault {
+    /// What it does.
+    pub kind: FaultKind,
+    /// The operation it fires on; `None` for any request.
+    pub operation: Option<Operation>,
+    /// How many more requests it fires on.
+    pub times: u32,
+}
+
+impl Fault {
+    fn new(kind: FaultKind) -> Self {
+        Self {
+            kind,
+            operation: None,
+            times: 1,
+        }
+    }
+
+    /// Answer with `status` and Cloudflare's error envelope, once, on any request.
+    pub fn status(status: u16) -> Self {
+        Self::new(FaultKind::Status {
+            status,
+            retry_after: None,
+            body: None,
+        })
+    }
+
+    /// Wait `delay`, then answer normally; once, on any request.
+    pub fn delay(delay: Duration) -> Self {
+        Self::new(FaultKind::Delay(delay))
+    }
+
+    /// Never answer; once, on any request.
+    pub fn hang() -> Self {
+        Self::new(FaultKind::Hang)
+    }
+
+    /// Close the connection without answering; once, on any request.
+    pub fn drop_connection() -> Self {
+        Self::new(FaultKind::DropConnection)
+    }
+
+    /// Do the work, then close the connection without answering; once, on any request.
+    pub fn drop_after_applying() -> Self {
+        Self::new(FaultKind::DropAfterApplying)
+    }
+
+    /// Only on `operation`.
+    pub fn on(mut self, operation: Operation) -> Self {
+        self.operation = Some(operation);
+        self
+    }
+
+    /// On the next `times` matching requests (0: never; such a fault is not kept).
+    pub fn times(mut self, times: u32) -> Self {
+        self.times = times;
+        self
+    }
+
+    /// With a `Retry-After: <seconds>` header (status faults only; others ignore it).
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        if let FaultKind::Status { retry_after, .. } = &mut self.kind {
+            *retry_after = Some(seconds);
+        }
+        self
+    }
+
+    /// With this body instead of the default envelope (status faults only; others ignore it).
+    pub fn body(mut self, value: Value) -> Self {
+        if let FaultKind::Status { body, .. } = &mut self.kind {
+            *body = Some(value);
+        }
+        self
+    }
+
+    fn matches(&self, operation: Option<Operation>) -> bool {
+        self.times > 0
+            && self
+                .operation
+                .is_none_or(|wanted| Some(wanted) == operation)
+    }
+}
+
+/// The faults waiting to fire, oldest first.
+#[derive(Debug, Default)]
+pub(crate) struct Faults(Vec<Fault>);
+
+impl Faults {
+    pub(crate) fn push(&mut self, fault: Fault) {
+        if fault.times > 0 {
+            self.0.push(fault);
+        }
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    pub(crate) fn pending(&self) -> Vec<Fault> {
+        self.0.clone()
+    }
+
+    /// The oldest fault that fires on `operation`, counted as fired once.
+    pub(crate) fn fire(&mut self, operation: Option<Operation>) -> Option<FaultKind> {
+        let index = self.0.iter().position(|f| f.matches(operation))?;
+        let fault = &mut self.0[index];
+        fault.times -= 1;
+        let kind = fault.kind.clone();
+        if fault.times == 0 {
+            self.0.remove(index);
+        }
+        Some(kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fires_in_order_on_matching_operations_the_given_number_of_times() {
+        let mut faults = Faults::default();
+        faults.push(Fault::hang().on(Operation::GetRoute).times(2));
+        faults.push(Fault::status(503));
+        assert_eq!(
+            faults.fire(Some(Operation::ListRoutes)),
+            Some(Fault::status(503).kind)
+        );
+        assert_eq!(
+            faults.fire(Some(Operation::GetRoute)),
+            Some(FaultKind::Hang)
+        );
+        assert_eq!(
+            faults.fire(Some(Operation::GetRoute)),
+            Some(FaultKind::Hang)
+        );
+        assert_eq!(faults.fire(Some(Operation::GetRoute)), None);
+        assert!(faults.pending().is_empty());
+    }
+}

@@ -1,0 +1,68 @@
+//! `routes-emulator`: runs the Dynamic Routing emulator on a local port until Ctrl-C, and
+//! prints the environment that points the client and the `routes` CLI at it.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::{Parser, ValueEnum};
+use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig, Style};
+
+/// A stateful in-memory emulator of Cloudflare AI Gateway Dynamic Routing's ten operations.
+#[derive(Debug, Parser)]
+#[command(name = "routes-emulator", version)]
+struct Args {
+    /// The port to listen on, on 127.0.0.1.
+    #[arg(long, default_value_t = 8787)]
+    port: u16,
+    /// Answer as the spec documents, or as the live API is known to.
+    #[arg(long, value_enum, default_value_t = StyleArg::Live)]
+    style: StyleArg,
+    /// Live style: how many reads of a route still show the previous version after a
+    /// deployment.
+    #[arg(long, default_value_t = EmulatorConfig::DEFAULT_READ_LAG)]
+    read_lag: u32,
+    /// The only API token accepted (default: any non-empty token).
+    #[arg(long)]
+    token: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum StyleArg {
+    Documented,
+    Live,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let style = match args.style {
+        StyleArg::Documented => Style::Documented,
+        StyleArg::Live => Style::Live,
+    };
+    let config = EmulatorConfig {
+        style,
+        read_lag: args.read_lag,
+        token: args.token.clone(),
+        ..EmulatorConfig::live()
+    };
+    let address = SocketAddr::from(([127, 0, 0, 1], args.port));
+    let emulator = match Emulator::start_on(address, config).await {
+        Ok(emulator) => emulator,
+        Err(e) => {
+            eprintln!("routes-emulator: cannot listen on {address}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let base_url = emulator.base_url();
+    println!("listening on {base_url} ({} style)", style.name());
+    println!("export CLOUDFLARE_BASE_URL={base_url}");
+    // Without a configured token any non-empty one is accepted.
+    let token = args.token.as_deref().unwrap_or("emulator");
+    println!("export CLOUDFLARE_API_TOKEN={token}");
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("routes-emulator: cannot wait for Ctrl-C: {e}");
+        return ExitCode::FAILURE;
+    }
+    drop(emulator);
+    ExitCode::SUCCESS
+}

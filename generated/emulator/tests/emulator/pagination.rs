@@ -1,0 +1,98 @@
+//! Pagination of list routes: `page` and `per_page`, newest first, no total; a short page is
+//! the last.
+
+use std::num::NonZeroU64;
+
+use cloudflare_dynamic_routing::PageRequest;
+use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig, Operation};
+use futures_util::TryStreamExt;
+use serde_json::json;
+
+use crate::support::*;
+
+/// An emulator with 45 routes on the test gateway, `route 00` created first.
+async fn with_45_routes(config: EmulatorConfig) -> Emulator {
+    let emulator = emulator(config).await;
+    for n in 0..45 {
+        emulator
+            .seed_route(ACCOUNT, GATEWAY, &format!("route {n:02}"), graph())
+            .expect("seeded");
+    }
+    emulator
+}
+
+#[tokio::test]
+async fn forty_five_routes_are_three_pages_of_twenty_newest_first() {
+    let emulator = with_45_routes(EmulatorConfig::documented()).await;
+    assert!(emulator.requests().is_empty(), "seeding sends no request");
+    let client = client(&emulator);
+    let gateway = client.gateway(ACCOUNT, GATEWAY);
+    let mut names = Vec::new();
+    let mut sizes = Vec::new();
+    for page in 1..=4 {
+        let routes = gateway
+            .list_routes(PageRequest::new(page, 20).expect("non-zero"))
+            .await
+            .expect("a page")
+            .routes;
+        sizes.push(routes.len());
+        names.extend(routes.into_iter().map(|r| r.name));
+    }
+    assert_eq!(sizes, [20, 20, 5, 0]);
+    let expected: Vec<String> = (0..45).rev().map(|n| format!("route {n:02}")).collect();
+    assert_eq!(names, expected);
+
+    let recorded: Vec<Option<String>> = emulator.requests().into_iter().map(|r| r.query).collect();
+    assert_eq!(recorded[2].as_deref(), Some("page=3&per_page=20"));
+}
+
+#[tokio::test]
+async fn the_client_stream_stops_after_the_short_page() {
+    let emulator = with_45_routes(EmulatorConfig::documented()).await;
+    let client = client(&emulator);
+    let gateway = client.gateway(ACCOUNT, GATEWAY);
+    let per_page = NonZeroU64::new(20).expect("non-zero");
+    let all: Vec<String> = gateway
+        .routes(per_page)
+        .map_ok(|r| r.name)
+        .try_collect()
+        .await
+        .expect("every route");
+    assert_eq!(all.len(), 45);
+    let lists = emulator
+        .requests()
+        .iter()
+        .filter(|r| r.operation == Some(Operation::ListRoutes))
+        .count();
+    assert_eq!(lists, 3);
+}
+
+#[tokio::test]
+async fn live_pages_and_defaults() {
+    let emulator = with_45_routes(EmulatorConfig::live()).await;
+    let raw = Raw::new(&emulator);
+    let third = raw
+        .get(&format!("{}?page=3&per_page=20", routes_path()))
+        .await;
+    assert_eq!(
+        third.body["data"]["routes"].as_array().map(Vec::len),
+        Some(5)
+    );
+    assert_eq!(third.body["data"]["page"], json!(3));
+    assert!(third.body["data"].get("total_count").is_none(), "no total");
+    let default = raw.get(&routes_path()).await;
+    assert_eq!(
+        default.body["data"]["routes"].as_array().map(Vec::len),
+        Some(20)
+    );
+    assert_eq!(default.body["data"]["per_page"], json!(20));
+    assert_eq!(default.body["data"]["routes"][0]["name"], json!("route 44"));
+
+    for bad in ["page=0", "per_page=x", "per_page=-1"] {
+        let answer = raw.get(&format!("{}?{bad}", routes_path())).await;
+        assert_eq!(answer.status, 400, "{bad}");
+        let (code, message) = error_of(&answer.body);
+        assert_eq!(code, 7001);
+        assert!(message.contains("at least 1"), "{bad}: {message}");
+    }
+}
