@@ -5,6 +5,7 @@
 //! Exit codes: 0 done, 1 the operation failed (one line on standard error), 2 bad usage.
 
 mod apply;
+mod body;
 mod output;
 
 /// Everything `cargo xtask regenerate` writes, and nothing else: progenitor's clap command tree
@@ -52,13 +53,47 @@ fn with_environment_defaults(mut command: Command) -> Command {
 }
 
 /// progenitor's `about` is the summary and the description joined; the list of commands shows
-/// the first line, `--help` the whole.
+/// the first line, `--help` the whole, each paragraph once (the spec's summary and description
+/// are often the same sentence).
 fn short_about(command: Command) -> Command {
     let Some(about) = command.get_about().map(ToString::to_string) else {
         return command;
     };
-    let first = about.lines().next().unwrap_or_default().to_string();
-    command.about(first).long_about(about)
+    let mut paragraphs: Vec<&str> = Vec::new();
+    for paragraph in about.split("\n\n").map(str::trim) {
+        if !paragraph.is_empty() && !paragraphs.contains(&paragraph) {
+            paragraphs.push(paragraph);
+        }
+    }
+    let first = paragraphs.first().copied().unwrap_or_default().to_string();
+    command.about(first).long_about(paragraphs.join("\n\n"))
+}
+
+/// The generated body flags explained (`main` answers `--json-body-template` before parsing, so
+/// it needs no other argument).
+fn body_flags(command: Command) -> Command {
+    if !command
+        .get_arguments()
+        .any(|a| a.get_id() == body::TEMPLATE)
+    {
+        return command;
+    }
+    let command = command.mut_arg(body::TEMPLATE, |a| {
+        a.help("Print an example JSON body for --json-body, valid as it stands, and exit; nothing is sent")
+    });
+    command.mut_arg("json-body", |a| {
+        a.help("A file holding the whole JSON body (see --json-body-template); a flag that also sets a body field must not contradict it")
+    })
+}
+
+/// `--no-validate` on the commands that send a graph.
+fn no_validate(command: Command) -> Command {
+    command.arg(
+        Arg::new(body::NO_VALIDATE)
+            .long(body::NO_VALIDATE)
+            .action(clap::ArgAction::SetTrue)
+            .help("Send the graph without validating it first (by default an invalid graph is refused and nothing is sent)"),
+    )
 }
 
 fn scope_args(command: Command) -> Command {
@@ -68,7 +103,7 @@ fn scope_args(command: Command) -> Command {
 }
 
 fn file_command(name: &'static str, about: &'static str) -> Command {
-    let command = Command::new(name).about(about).arg(
+    let command = no_validate(Command::new(name).about(about)).arg(
         Arg::new("file")
             .required(true)
             .value_name("ROUTE-FILE")
@@ -89,11 +124,18 @@ fn command() -> Command {
              CLOUDFLARE_GATEWAY_ID are the defaults for --account-id and --gateway-id. \
              Results are JSON on standard output.",
         )
+        .version(env!("CARGO_PKG_VERSION"))
         .subcommand_required(true)
         .arg_required_else_help(true);
     for operation in CliCommand::iter() {
-        let generated = Cli::<&Output>::get_command(operation).name(subcommand_name(&operation));
-        root = root.subcommand(with_environment_defaults(short_about(generated)));
+        let name = subcommand_name(&operation);
+        let mut generated = Cli::<&Output>::get_command(operation).name(name.clone());
+        if name == "create-route" || name == "create-version" {
+            generated = no_validate(generated);
+        }
+        root = root.subcommand(body_flags(with_environment_defaults(short_about(
+            generated,
+        ))));
     }
     root.subcommand(file_command(
         "apply",
@@ -107,6 +149,20 @@ fn command() -> Command {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
+    // `<subcommand> --json-body-template` prints the template whatever else is missing, and
+    // never sends anything.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--json-body-template")
+        && let Some(template) = args
+            .first()
+            .and_then(|name| body::template(&name.replace('-', "_")))
+    {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&template).unwrap_or_default()
+        );
+        return ExitCode::SUCCESS;
+    }
     let matches = match command().try_get_matches() {
         Ok(matches) => matches,
         Err(error) => {
@@ -117,7 +173,15 @@ async fn main() -> ExitCode {
     let Some((name, arguments)) = matches.subcommand() else {
         return ExitCode::from(2);
     };
-    let client = match ClientBuilder::from_env().and_then(ClientBuilder::build) {
+    // `--no-validate` reaches the client too, which otherwise validates before sending.
+    let validate = !matches!(
+        arguments.try_get_one::<bool>(body::NO_VALIDATE),
+        Ok(Some(true))
+    );
+    let client = match ClientBuilder::from_env()
+        .map(|builder| builder.validate_graphs(validate))
+        .and_then(ClientBuilder::build)
+    {
         Ok(client) => client,
         Err(error) => {
             eprintln!("error: {error}");
@@ -143,7 +207,8 @@ async fn run(client: &Client, name: &str, arguments: &ArgMatches) -> Result<(), 
             .get_one::<PathBuf>("file")
             .cloned()
             .unwrap_or_default();
-        let route = apply::read(&file).map_err(Some)?;
+        let validate = !arguments.get_flag(body::NO_VALIDATE);
+        let route = apply::read(&file, validate).map_err(Some)?;
         let gateway = client.gateway(text("account-id"), text("gateway-id"));
         if name == "apply" {
             let applied = apply::apply(&gateway, route)

@@ -4,10 +4,11 @@
 use std::cell::Cell;
 use std::io::{IsTerminal, Write};
 
-use cloudflare_dynamic_routing::raw::{Error, ResponseValue};
+use cloudflare_dynamic_routing::raw::{Error, ResponseValue, builder};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::body;
 use crate::generated::commands::CliConfig;
 
 /// Prints what the generated commands produce; remembers whether it reported a failure, so
@@ -92,6 +93,38 @@ pub fn describe<T: Serialize>(error: &Error<T>) -> String {
 }
 
 impl CliConfig for &Output {
+    fn execute_create_route(
+        &self,
+        matches: &clap::ArgMatches,
+        _request: &mut builder::CreateRoute,
+    ) -> anyhow::Result<()> {
+        body::check(matches)
+    }
+
+    fn execute_create_version(
+        &self,
+        matches: &clap::ArgMatches,
+        _request: &mut builder::CreateVersion,
+    ) -> anyhow::Result<()> {
+        body::check(matches)
+    }
+
+    fn execute_update_route(
+        &self,
+        matches: &clap::ArgMatches,
+        _request: &mut builder::UpdateRoute,
+    ) -> anyhow::Result<()> {
+        body::check(matches)
+    }
+
+    fn execute_create_deployment(
+        &self,
+        matches: &clap::ArgMatches,
+        _request: &mut builder::CreateDeployment,
+    ) -> anyhow::Result<()> {
+        body::check(matches)
+    }
+
     fn success_item<T>(&self, value: &ResponseValue<T>)
     where
         T: schemars::JsonSchema + Serialize + std::fmt::Debug,

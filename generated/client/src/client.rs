@@ -8,6 +8,7 @@ use futures_util::{Stream, TryStreamExt, stream};
 use progenitor_client::ResponseValue;
 use serde::de::DeserializeOwned;
 
+use crate::address;
 use crate::config::{ClientBuilder, ConfigError};
 use crate::error::{Error, decode_error};
 use crate::generated::api::Client as RawClient;
@@ -146,16 +147,19 @@ pub struct Gateway<'a> {
     gateway_id: String,
 }
 
-/// Rejects ids that cannot name one resource: empty, or `.`/`..` (which a URL resolves to a
-/// different path). Other characters are percent-encoded by the generated code.
+/// Rejects an id that cannot name one resource ([`address::unusable`]), naming it; the
+/// transport refuses such a URL from every entry point, this says which id was at fault. Other
+/// characters are percent-encoded by the generated code.
 fn check_id<'v>(operation: &'static str, what: &str, value: &'v str) -> Result<&'v str, Error> {
-    if value.trim().is_empty() || value == "." || value == ".." {
-        return Err(Error::InvalidArgument {
+    match address::unusable(value) {
+        Some(why) => Err(Error::InvalidArgument {
             operation,
-            message: format!("{what} `{value}` cannot name a resource; nothing was sent"),
-        });
+            message: format!(
+                "{what} `{value}` {why}, so it cannot name a resource; nothing was sent"
+            ),
+        }),
+        None => Ok(value),
     }
-    Ok(value)
 }
 
 impl Gateway<'_> {

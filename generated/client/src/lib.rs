@@ -29,6 +29,7 @@
 #[path = "../tests/support/fixtures.rs"]
 mod fixtures;
 
+mod address;
 mod client;
 mod config;
 mod convergence;

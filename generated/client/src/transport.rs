@@ -19,6 +19,7 @@ use reqwest::{Request, Response, StatusCode};
 use tracing::Instrument;
 
 use crate::DeployWait;
+use crate::address;
 use crate::generated::api::Client as RawClient;
 use crate::operations;
 use crate::retry::{RetryPolicy, is_retryable_status, may_repeat};
@@ -95,7 +96,18 @@ pub struct Transport {
 }
 
 impl ClientHooks<Transport> for RawClient {
-    async fn pre<E>(&self, request: &mut Request, _info: &OperationInfo) -> Result<(), Error<E>> {
+    async fn pre<E>(&self, request: &mut Request, info: &OperationInfo) -> Result<(), Error<E>> {
+        // Every entry point (the `Gateway` methods, `raw()`, the CLI) passes here: a URL that
+        // does not name its operation's resource is never sent.
+        let template = operations::find(info.operation_id).map_or("", |o| o.path);
+        let base_path = reqwest::Url::parse(self.baseurl())
+            .map(|url| url.path().to_string())
+            .unwrap_or_default();
+        if let Some(why) = address::misaddressed(template, &base_path, request.url().path()) {
+            return Err(Error::InvalidRequest(format!(
+                "{why}; the request would name another resource, so nothing was sent"
+            )));
+        }
         let settings = &self.inner().settings;
         let headers = request.headers_mut();
         headers.remove(API_VERSION_HEADER);

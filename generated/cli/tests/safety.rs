@@ -1,0 +1,226 @@
+//! The generated subcommands are as safe as `apply`: a graph is validated before
+//! `create-route` and `create-version` send it (`--no-validate` opts out), a body template is
+//! printed and never sent, a flag that contradicts the body is an error, and the help has no
+//! placeholder or repeated text. The emulator's journal shows what was sent.
+
+use assert_cmd::Command;
+use cloudflare_dynamic_routing::types::{NewDeployment, NewRoute, NewVersion, RouteUpdate};
+use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig};
+use serde_json::{Value, json};
+
+/// The workspace's one set of fixtures (the sample graph).
+#[path = "../../client/tests/support/fixtures.rs"]
+mod fixtures;
+
+const ACCOUNT: &str = "acct";
+const GATEWAY: &str = "gw";
+
+/// The binary pointed at `emulator`, with default ids.
+fn routes(emulator: &Emulator) -> Command {
+    let mut command = Command::cargo_bin("routes").expect("the routes binary");
+    command
+        .env_clear()
+        .env("CLOUDFLARE_API_TOKEN", "token")
+        .env("CLOUDFLARE_BASE_URL", emulator.base_url())
+        .env("CLOUDFLARE_ACCOUNT_ID", ACCOUNT)
+        .env("CLOUDFLARE_GATEWAY_ID", GATEWAY);
+    command
+}
+
+/// `body` written to a file in `dir`.
+fn body_file(dir: &tempfile::TempDir, body: &Value) -> std::path::PathBuf {
+    let path = dir.path().join("body.json");
+    std::fs::write(&path, body.to_string()).expect("write");
+    path
+}
+
+/// The sample graph with its large model falling back to itself: a cycle.
+fn cyclic() -> Value {
+    let mut graph = fixtures::graph();
+    graph[4]["outputs"]["fallback"]["elementId"] = json!("large");
+    graph
+}
+
+/// The sample graph split 60/30: not 100%.
+fn short_split() -> Value {
+    let mut graph = fixtures::graph();
+    graph[3]["outputs"] = json!({"60%": {"elementId": "small"}, "30%": {"elementId": "large"}});
+    graph
+}
+
+async fn emulator() -> Emulator {
+    Emulator::start(EmulatorConfig::documented())
+        .await
+        .expect("the emulator starts")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_route_and_create_version_validate_the_graph_before_sending() {
+    let emulator = emulator().await;
+    let route = emulator
+        .seed_route(ACCOUNT, GATEWAY, "existing", fixtures::graph())
+        .expect("seeded");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+
+    let file = body_file(&dir, &json!({"name": "looping", "elements": cyclic()}));
+    let output = routes(&emulator)
+        .args(["create-route", "--json-body"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cycle") && stderr.contains("--no-validate"),
+        "{stderr}"
+    );
+    assert!(emulator.requests().is_empty(), "nothing was sent");
+
+    let file = body_file(&dir, &json!({"elements": short_split()}));
+    let output = routes(&emulator)
+        .args(["create-version", "--id", &route, "--json-body"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("90%"), "{stderr}");
+    assert!(emulator.requests().is_empty(), "nothing was sent");
+
+    // The opt-out sends it, and the API's own check answers.
+    let output = routes(&emulator)
+        .args([
+            "create-version",
+            "--no-validate",
+            "--id",
+            &route,
+            "--json-body",
+        ])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        emulator.requests().len(),
+        1,
+        "sent once, with --no-validate"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_body_template_is_printed_valid_and_nothing_is_sent() {
+    let emulator = emulator().await;
+    for (command, check) in [
+        (
+            "create-route",
+            (|v| serde_json::from_value::<NewRoute>(v).map(drop)) as fn(Value) -> _,
+        ),
+        ("create-version", |v| {
+            serde_json::from_value::<NewVersion>(v).map(drop)
+        }),
+        ("update-route", |v| {
+            serde_json::from_value::<RouteUpdate>(v).map(drop)
+        }),
+        ("create-deployment", |v| {
+            serde_json::from_value::<NewDeployment>(v).map(drop)
+        }),
+    ] {
+        let output = routes(&emulator)
+            .args([command, "--id", "route-1", "--json-body-template"])
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(0), "{command}");
+        let template: Value = serde_json::from_slice(&output.stdout).expect("a JSON template");
+        check(template).unwrap_or_else(|e| panic!("{command}'s template is not its body: {e}"));
+    }
+    assert!(emulator.requests().is_empty(), "a template never sends");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flag_that_contradicts_the_body_is_an_error() {
+    let emulator = emulator().await;
+    let route = emulator
+        .seed_route(ACCOUNT, GATEWAY, "existing", fixtures::graph())
+        .expect("seeded");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let named = body_file(
+        &dir,
+        &json!({"name": "from-the-file", "elements": fixtures::graph()}),
+    );
+    let output = routes(&emulator)
+        .args(["create-route", "--name", "from-the-flag", "--json-body"])
+        .arg(&named)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("--name") && stderr.contains("from-the-file"),
+        "{stderr}"
+    );
+
+    let deploy = body_file(&dir, &json!({"version_id": "version-1"}));
+    let output = routes(&emulator)
+        .args([
+            "create-deployment",
+            "--id",
+            &route,
+            "--version-id",
+            "version-9",
+        ])
+        .arg("--json-body")
+        .arg(&deploy)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(emulator.requests().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn help_has_no_placeholder_or_repeated_text_and_there_is_a_version() {
+    let help = |args: &[&str]| {
+        let output = Command::cargo_bin("routes")
+            .expect("the routes binary")
+            .env_clear()
+            .args(args)
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let version = help(&["--version"]);
+    assert_eq!(
+        version.trim(),
+        format!("routes {}", env!("CARGO_PKG_VERSION"))
+    );
+    for command in [
+        "list-routes",
+        "create-route",
+        "get-route",
+        "update-route",
+        "delete-route",
+        "list-versions",
+        "create-version",
+        "get-version",
+        "list-deployments",
+        "create-deployment",
+        "apply",
+        "diff",
+    ] {
+        let text = help(&[command, "--help"]);
+        assert!(!text.contains("XXX"), "{command}: {text}");
+        let paragraphs: Vec<&str> = text.split("\n\n").map(str::trim).collect();
+        let first = paragraphs[0];
+        assert_eq!(
+            paragraphs.iter().filter(|p| **p == first).count(),
+            1,
+            "{command} repeats its description: {text}"
+        );
+    }
+    for command in ["create-route", "create-version", "apply"] {
+        assert!(
+            help(&[command, "--help"]).contains("--no-validate"),
+            "{command}"
+        );
+    }
+}
