@@ -27,6 +27,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Arg, ArgMatches, Command};
+use cloudflare_dynamic_routing::raw::Error as RawError;
+use cloudflare_dynamic_routing::types::ErrorBody;
 use cloudflare_dynamic_routing::{Client, ClientBuilder};
 
 use crate::generated::commands::{Cli, CliCommand};
@@ -198,7 +200,7 @@ async fn main() -> ExitCode {
     }
 }
 
-/// Runs one subcommand. `Err(None)`: the failure was already reported.
+/// Runs one subcommand; `Err` holds the one line that describes the failure.
 async fn run(client: &Client, name: &str, arguments: &ArgMatches) -> Result<(), Option<String>> {
     let output = Output::new();
     if name == "apply" || name == "diff" {
@@ -228,9 +230,12 @@ async fn run(client: &Client, name: &str, arguments: &ArgMatches) -> Result<(), 
         .find(|operation| subcommand_name(operation) == name)
         .ok_or_else(|| Some(format!("unknown command `{name}`")))?;
     let cli = Cli::new(client.raw().clone(), &output);
-    match cli.execute(operation, arguments).await {
-        Ok(()) => Ok(()),
-        Err(_) if output.reported() => Err(None),
-        Err(error) => Err(Some(format!("{error:#}"))),
-    }
+    // A failure is rendered here, through the client's own `Error`, as `apply`'s are: status,
+    // Cloudflare's codes and messages, `cf-ray`, the cause of a failed connection.
+    cli.execute(operation, arguments).await.map_err(|error| {
+        match error.downcast::<RawError<ErrorBody>>() {
+            Ok(raw) => Some(client.raw_error(operation.operation_id(), raw).to_string()),
+            Err(other) => Some(format!("{other:#}")),
+        }
+    })
 }

@@ -1,7 +1,7 @@
-//! How results and failures are shown: JSON on standard output (pretty on a terminal,
-//! compact otherwise) with Cloudflare's envelope unwrapped, and one line on standard error.
+//! How results are shown: JSON on standard output (pretty on a terminal, compact otherwise)
+//! with Cloudflare's envelope unwrapped and each graph once, a note on standard error when a
+//! list page is full; and the hooks that check a body before it is sent.
 
-use std::cell::Cell;
 use std::io::{IsTerminal, Write};
 
 use cloudflare_dynamic_routing::raw::{Error, ResponseValue, builder};
@@ -11,11 +11,10 @@ use serde_json::Value;
 use crate::body;
 use crate::generated::commands::CliConfig;
 
-/// Prints what the generated commands produce; remembers whether it reported a failure, so
-/// the failure is not printed twice.
+/// Prints what the generated commands produce. Failures are not printed here: `main` renders
+/// them through the client's `Error`, as it does `apply`'s.
 pub struct Output {
     pretty: bool,
-    reported: Cell<bool>,
 }
 
 impl Output {
@@ -23,13 +22,7 @@ impl Output {
     pub fn new() -> Self {
         Self {
             pretty: std::io::stdout().is_terminal(),
-            reported: Cell::new(false),
         }
-    }
-
-    /// Whether a failure has already been printed.
-    pub fn reported(&self) -> bool {
-        self.reported.get()
     }
 
     /// Prints any value as JSON, followed by a newline.
@@ -60,36 +53,51 @@ fn unwrapped(value: Value) -> Value {
     Value::Object(map)
 }
 
-/// One line for a failed call, with Cloudflare's messages when the body had them.
-pub fn describe<T: Serialize>(error: &Error<T>) -> String {
-    match error {
-        Error::ErrorResponse(response) => {
-            let body = serde_json::to_value(response.as_ref()).unwrap_or_default();
-            let messages: Vec<String> = body
-                .get("errors")
+/// Each route or version in `value` with its graph once: the documented answers carry it twice
+/// (`elements` and the JSON string in `version.data`), the live ones only in `version.data`.
+/// The graph is kept in `elements`; `data` goes. A route as listed by the live API has none,
+/// and shows none.
+fn graph_once(value: &mut Value) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(graph_once),
+        Value::Object(map) => {
+            let data = if map.contains_key("version_id") {
+                map.remove("data")
+            } else {
+                map.get_mut("version")
+                    .and_then(Value::as_object_mut)
+                    .and_then(|version| version.remove("data"))
+            };
+            let has_elements = map
+                .get("elements")
                 .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .map(
-                    |e| match (e.get("code"), e.get("message").and_then(Value::as_str)) {
-                        (Some(code), Some(message)) if !code.is_null() => {
-                            format!("[{code}] {message}")
-                        }
-                        (_, Some(message)) => message.to_string(),
-                        _ => e.to_string(),
-                    },
-                )
-                .collect();
-            format!("HTTP {}: {}", response.status(), messages.join("; "))
+                .is_some_and(|elements| !elements.is_empty());
+            if let (false, Some(data)) = (has_elements, data) {
+                let graph = match data {
+                    Value::String(text) => {
+                        serde_json::from_str(&text).unwrap_or(Value::String(text))
+                    }
+                    other => other,
+                };
+                map.insert("elements".to_string(), graph);
+            }
+            map.values_mut().for_each(graph_once);
         }
-        Error::UnexpectedResponse(response) => format!("HTTP {}", response.status()),
-        Error::CommunicationError(e) | Error::InvalidUpgrade(e) => {
-            format!("the request failed: {e}")
-        }
-        Error::ResponseBodyError(e) => format!("reading the response failed: {e}"),
-        Error::InvalidResponsePayload(_, e) => format!("cannot decode the response: {e}"),
-        Error::InvalidRequest(message) | Error::Custom(message) => message.clone(),
+        _ => {}
     }
+}
+
+/// For a page of routes that is full: a note on standard error that more may follow.
+fn more_pages(page: &Value) -> Option<String> {
+    let routes = page.get("routes")?.as_array()?.len() as u64;
+    let per_page = page.get("per_page")?.as_u64()?;
+    let number = page.get("page")?.as_u64()?;
+    (routes > 0 && routes >= per_page).then(|| {
+        format!(
+            "note: page {number} is full ({routes} routes); more may follow: --page {}",
+            number + 1
+        )
+    })
 }
 
 impl CliConfig for &Output {
@@ -129,19 +137,20 @@ impl CliConfig for &Output {
     where
         T: schemars::JsonSchema + Serialize + std::fmt::Debug,
     {
-        self.json(&unwrapped(
-            serde_json::to_value(value.as_ref()).unwrap_or_default(),
-        ));
+        let mut payload = unwrapped(serde_json::to_value(value.as_ref()).unwrap_or_default());
+        graph_once(&mut payload);
+        self.json(&payload);
+        if let Some(note) = more_pages(&payload) {
+            eprintln!("{note}");
+        }
     }
 
     fn success_no_item(&self, _value: &ResponseValue<()>) {}
 
-    fn error<T>(&self, value: &Error<T>)
+    fn error<T>(&self, _value: &Error<T>)
     where
         T: schemars::JsonSchema + Serialize + std::fmt::Debug,
     {
-        eprintln!("error: {}", describe(value));
-        self.reported.set(true);
     }
 
     fn list_start<T>(&self)
@@ -163,10 +172,50 @@ impl CliConfig for &Output {
     {
     }
 
-    fn list_end_error<T>(&self, value: &Error<T>)
+    fn list_end_error<T>(&self, _value: &Error<T>)
     where
         T: schemars::JsonSchema + Serialize + std::fmt::Debug,
     {
-        self.error(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_graph_sent_twice_or_only_in_version_data_is_shown_once_in_elements() {
+        let graph = json!([{"id": "e", "type": "end", "outputs": {}}]);
+        let mut documented = json!({"routes": [{"elements": graph,
+            "version": {"version_id": "v", "active": "true", "data": graph.to_string()}}]});
+        graph_once(&mut documented);
+        assert_eq!(documented["routes"][0]["elements"], graph);
+        assert!(documented["routes"][0]["version"].get("data").is_none());
+
+        let mut live = json!({"version": {"version_id": "v", "active": true, "data": graph}});
+        graph_once(&mut live);
+        assert_eq!(live["elements"], graph);
+
+        let mut version = json!({"version_id": "v", "data": graph.to_string(), "elements": []});
+        graph_once(&mut version);
+        assert_eq!(version["elements"], graph);
+        assert!(version.get("data").is_none());
+
+        let mut listed = json!({"version": {"version_id": "v", "active": true}});
+        graph_once(&mut listed);
+        assert!(listed.get("elements").is_none(), "no graph is invented");
+    }
+
+    #[test]
+    fn a_full_page_says_more_may_follow() {
+        let page = |n: usize| json!({"page": 2, "per_page": 3, "routes": vec![json!({}); n]});
+        assert_eq!(
+            more_pages(&page(3)).as_deref(),
+            Some("note: page 2 is full (3 routes); more may follow: --page 3")
+        );
+        assert_eq!(more_pages(&page(2)), None);
+        assert_eq!(more_pages(&page(0)), None);
+        assert_eq!(more_pages(&json!({"id": "r"})), None);
     }
 }

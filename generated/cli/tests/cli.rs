@@ -147,11 +147,17 @@ async fn list_routes_prints_the_page_as_json() {
         String::from_utf8_lossy(&output.stderr)
     );
     mock.assert_async().await;
-    assert_eq!(
-        stdout_json(&output),
-        answer["data"],
-        "the envelope is unwrapped"
-    );
+    // The envelope is unwrapped, and each graph shown once: in `elements`, not again as the
+    // JSON string in `version.data`.
+    let mut expected = answer["data"].clone();
+    let listed = &mut expected["routes"][0];
+    listed["version"]
+        .as_object_mut()
+        .expect("a version")
+        .remove("data");
+    assert_eq!(stdout_json(&output), expected);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(text.matches("\"gpt-4o\"").count(), 1, "one graph: {text}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -213,6 +219,7 @@ async fn an_api_error_is_one_line_and_exit_1() {
         .mock_async(|when, then| {
             when.method(GET).path(format!("{}/missing", base()));
             then.status(400)
+                .header("cf-ray", "8f1e2d3c4b5a6978-LHR")
                 .json_body(json!({"success": false, "result": null,
                 "errors": [{"code": 7002, "message": "Route not found"}]}));
         })
@@ -224,8 +231,38 @@ async fn an_api_error_is_one_line_and_exit_1() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    // The same rendering as `apply`'s errors: operation, status, codes, messages, cf-ray.
+    assert_eq!(
+        stderr.trim(),
+        "error: get_route: HTTP 400 Bad Request; [7002] Route not found (cf-ray 8f1e2d3c4b5a6978-LHR)"
+    );
+}
+
+#[test]
+fn a_refused_connection_says_why_on_one_line() {
+    // Nothing listens on port 9 (discard) of the loopback address.
+    let output = Command::cargo_bin("routes")
+        .expect("the routes binary")
+        .env_clear()
+        .env("CLOUDFLARE_API_TOKEN", TOKEN)
+        .env("CLOUDFLARE_BASE_URL", "http://127.0.0.1:9")
+        .args([
+            "get-route",
+            "--id",
+            "r",
+            "--account-id",
+            "a",
+            "--gateway-id",
+            "g",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(
-        stderr.contains("400") && stderr.contains("[7002] Route not found"),
+        stderr.starts_with("error: get_route: the request failed")
+            && stderr.contains("Connection refused"),
         "{stderr}"
     );
 }

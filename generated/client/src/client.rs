@@ -67,6 +67,27 @@ impl Client {
         &self.raw
     }
 
+    /// The [`Error`] for a failed call made through [`Client::raw`], with what the transport
+    /// saw of it: the status, Cloudflare's codes and messages and `cf-ray` of an error answer,
+    /// the attempts made, the cause of a failed connection. So a program (such as the `routes`
+    /// CLI) that calls the low-level client reports failures exactly as [`Gateway`] does.
+    ///
+    /// What the transport saw is kept per client for `raw()`: ask right after the failed call,
+    /// before another `raw()` call on this client.
+    pub fn raw_error<E>(
+        &self,
+        operation: &'static str,
+        error: progenitor_client::Error<E>,
+    ) -> Error {
+        Error::from_call(
+            operation,
+            self.settings.timeout,
+            error,
+            self.raw.inner.capture.take(),
+            |body| decode_error::<serde::de::IgnoredAny>(operation, body),
+        )
+    }
+
     /// The operations on one AI Gateway of one account.
     pub fn gateway(
         &self,

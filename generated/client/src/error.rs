@@ -204,7 +204,15 @@ impl Error {
                 sent: outcome.sent,
                 source,
             },
-            Raw::InvalidResponsePayload(bytes, _) => Self::Decode(decode(&bytes)),
+            Raw::InvalidResponsePayload(bytes, original) => {
+                let mut located = decode(&bytes);
+                // Not located again (the type given is laxer than the call's): say what the
+                // call's own decoder said.
+                if located.path.is_empty() {
+                    located.message = original.to_string();
+                }
+                Self::Decode(located)
+            }
             Raw::InvalidRequest(message) | Raw::Custom(message) => {
                 Self::InvalidArgument { operation, message }
             }
@@ -314,10 +322,25 @@ impl fmt::Display for Error {
                 attempts,
                 source,
                 ..
-            } => write!(
-                f,
-                "{operation}: the request failed after {attempts} attempt(s): {source}"
-            ),
+            } => {
+                write!(
+                    f,
+                    "{operation}: the request failed after {attempts} attempt(s): {source}"
+                )?;
+                // reqwest's message hides the cause (a refused connection, a TLS failure, a
+                // DNS error): add each cause it does not already say.
+                let mut shown = source.to_string();
+                let mut cause = std::error::Error::source(source);
+                while let Some(inner) = cause {
+                    let text = inner.to_string();
+                    if !shown.contains(&text) {
+                        write!(f, ": {text}")?;
+                        shown.push_str(&text);
+                    }
+                    cause = inner.source();
+                }
+                Ok(())
+            }
             Self::Timeout {
                 operation,
                 attempts,
