@@ -9,6 +9,7 @@
 
 pub mod check;
 pub mod contract;
+mod docs;
 mod error;
 pub mod naming;
 pub mod normalise;

@@ -68,7 +68,9 @@ fn settings(document: &Value) -> GenerationSettings {
 
 /// Generates, formats and heads the client source.
 pub fn render_client(normalised: &Normalised) -> Result<String, Error> {
-    format_with_header(generate_tokens(&normalised.document)?)
+    let mut file = parse_generated(generate_tokens(&normalised.document)?)?;
+    crate::docs::document_undocumented(&mut file);
+    Ok(with_header(&file))
 }
 
 /// The operation table: each operation's method name, Cloudflare id, HTTP method, path
@@ -128,14 +130,21 @@ pub fn render_operations(normalised: &Normalised) -> Result<String, Error> {
 }
 
 fn format_with_header(tokens: TokenStream) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens)
-        .map_err(|e| Error::at("#", format!("generated code does not parse: {e}")))?;
-    let body = prettyplease::unparse(&file);
-    Ok(format!(
+    Ok(with_header(&parse_generated(tokens)?))
+}
+
+fn parse_generated(tokens: TokenStream) -> Result<syn::File, Error> {
+    syn::parse2(tokens).map_err(|e| Error::at("#", format!("generated code does not parse: {e}")))
+}
+
+/// prettyplease's text of `file` under the generated-file header.
+fn with_header(file: &syn::File) -> String {
+    let body = prettyplease::unparse(file);
+    format!(
         "{GENERATED_MARKER} from {SPEC_PATH}.\n\
          // Do not edit by hand: change the spec or codegen/, then run `cargo xtask regenerate`.\n\n\
          {body}"
-    ))
+    )
 }
 
 /// The httpmock expectations for every operation, for the mocks crate.

@@ -23,6 +23,9 @@
 //! # }
 //! ```
 
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 /// The workspace's one set of test fixtures (the sample graph, routes, envelopes), shared with
 /// the integration tests, the regression suite and the CLI's tests.
 #[cfg(test)]
@@ -46,7 +49,6 @@ mod transport;
 #[rustfmt::skip] // prettyplease formats the files; rustfmt would fight it on every regenerate
 mod generated {
     /// The types and the low-level client, made by progenitor and typify from the spec.
-    #[allow(missing_docs)] // progenitor and typify emit builder setters without docs
     #[allow(clippy::all, clippy::pedantic)]
     pub(crate) mod api;
 

@@ -103,6 +103,7 @@ impl<'de> Deserialize<'de> for Number {
 }
 
 #[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 impl schemars::JsonSchema for Number {
     fn schema_name() -> String {
         "Number".to_owned()

@@ -13,7 +13,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ActiveFlag {
+        ///Sent as a JSON string.
         String(::std::string::String),
+        ///Sent as a JSON boolean.
         Boolean(bool),
     }
     impl ::std::fmt::Display for ActiveFlag {
@@ -41,6 +43,7 @@ pub mod types {
         pub true_: ElementRef,
     }
     impl ConditionalOutputs {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::ConditionalOutputs {
             Default::default()
         }
@@ -54,6 +57,7 @@ pub mod types {
         pub conditions: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl ConditionalProperties {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::ConditionalProperties {
             Default::default()
         }
@@ -70,6 +74,7 @@ pub mod types {
         pub version_id: ::std::string::String,
     }
     impl Deployment {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::Deployment {
             Default::default()
         }
@@ -90,6 +95,7 @@ pub mod types {
         pub per_page: crate::number::Number,
     }
     impl DeploymentPage {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::DeploymentPage {
             Default::default()
         }
@@ -104,6 +110,7 @@ pub mod types {
         pub success: bool,
     }
     impl DeploymentPageResponse {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::DeploymentPageResponse {
             Default::default()
         }
@@ -117,6 +124,7 @@ pub mod types {
         pub element_id: ::std::string::String,
     }
     impl ElementRef {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::ElementRef {
             Default::default()
         }
@@ -136,6 +144,7 @@ pub mod types {
         pub success: bool,
     }
     impl ErrorBody {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::ErrorBody {
             Default::default()
         }
@@ -151,6 +160,7 @@ pub mod types {
         pub message: ::std::string::String,
     }
     impl ErrorMessage {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::ErrorMessage {
             Default::default()
         }
@@ -165,6 +175,7 @@ pub mod types {
         pub success: ElementRef,
     }
     impl FallbackOutputs {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::FallbackOutputs {
             Default::default()
         }
@@ -183,6 +194,7 @@ pub mod types {
         pub timeout: crate::number::Number,
     }
     impl ModelProperties {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::ModelProperties {
             Default::default()
         }
@@ -195,6 +207,7 @@ pub mod types {
         pub version_id: ::std::string::String,
     }
     impl NewDeployment {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::NewDeployment {
             Default::default()
         }
@@ -209,6 +222,7 @@ pub mod types {
         pub name: ::std::string::String,
     }
     impl NewRoute {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::NewRoute {
             Default::default()
         }
@@ -221,6 +235,7 @@ pub mod types {
         pub elements: ::std::vec::Vec<RouteElement>,
     }
     impl NewVersion {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::NewVersion {
             Default::default()
         }
@@ -240,6 +255,7 @@ pub mod types {
         pub window: crate::number::Number,
     }
     impl RateLimitProperties {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::RateLimitProperties {
             Default::default()
         }
@@ -259,8 +275,10 @@ pub mod types {
         PartialOrd
     )]
     pub enum RateLimitType {
+        ///`"count"`.
         #[serde(rename = "count")]
         Count,
+        ///`"cost"`.
         #[serde(rename = "cost")]
         Cost,
     }
@@ -326,6 +344,7 @@ pub mod types {
         pub version: Version,
     }
     impl Route {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::Route {
             Default::default()
         }
@@ -406,6 +425,7 @@ pub mod types {
         pub routes: ::std::vec::Vec<Route>,
     }
     impl RoutePage {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::RoutePage {
             Default::default()
         }
@@ -420,6 +440,7 @@ pub mod types {
         pub success: bool,
     }
     impl RoutePageResponse {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::RoutePageResponse {
             Default::default()
         }
@@ -434,6 +455,7 @@ pub mod types {
         pub success: bool,
     }
     impl RouteResponse {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::RouteResponse {
             Default::default()
         }
@@ -446,6 +468,7 @@ pub mod types {
         pub name: ::std::string::String,
     }
     impl RouteUpdate {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::RouteUpdate {
             Default::default()
         }
@@ -471,6 +494,7 @@ pub mod types {
         pub version_id: ::std::option::Option<::std::string::String>,
     }
     impl RouteWithoutDeployment {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::RouteWithoutDeployment {
             Default::default()
         }
@@ -485,6 +509,7 @@ pub mod types {
         pub success: bool,
     }
     impl RouteWithoutDeploymentResponse {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::RouteWithoutDeploymentResponse {
             Default::default()
         }
@@ -497,6 +522,7 @@ pub mod types {
         pub next: ElementRef,
     }
     impl StartOutputs {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::StartOutputs {
             Default::default()
         }
@@ -511,6 +537,7 @@ pub mod types {
         pub success: bool,
     }
     impl UpdatedRouteResponse {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::UpdatedRouteResponse {
             Default::default()
         }
@@ -536,6 +563,7 @@ pub mod types {
         pub version_id: ::std::string::String,
     }
     impl Version {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::Version {
             Default::default()
         }
@@ -545,7 +573,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum VersionData {
+        ///Sent as a JSON string.
         String(::std::string::String),
+        ///Sent as a JSON array.
         Array(::std::vec::Vec<crate::graph::AnyElement>),
     }
     impl ::std::convert::From<::std::vec::Vec<crate::graph::AnyElement>>
@@ -586,6 +616,7 @@ pub mod types {
         pub version_id: ::std::string::String,
     }
     impl VersionDetail {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::VersionDetail {
             Default::default()
         }
@@ -600,6 +631,7 @@ pub mod types {
         pub success: bool,
     }
     impl VersionDetailResponse {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::VersionDetailResponse {
             Default::default()
         }
@@ -620,6 +652,7 @@ pub mod types {
         pub versions: ::std::vec::Vec<Version>,
     }
     impl VersionPage {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::VersionPage {
             Default::default()
         }
@@ -634,12 +667,14 @@ pub mod types {
         pub success: bool,
     }
     impl VersionPageResponse {
+        ///A builder for this type, field by field.
         pub fn builder() -> builder::VersionPageResponse {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
+        ///Builds a [`super::ConditionalOutputs`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct ConditionalOutputs {
             false_: ::std::result::Result<super::ElementRef, ::std::string::String>,
@@ -654,6 +689,7 @@ pub mod types {
             }
         }
         impl ConditionalOutputs {
+            ///Sets `false_`.
             pub fn false_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ElementRef>,
@@ -666,6 +702,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `true_`.
             pub fn true_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ElementRef>,
@@ -698,6 +735,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::ConditionalProperties`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct ConditionalProperties {
             conditions: ::std::result::Result<
@@ -713,6 +751,7 @@ pub mod types {
             }
         }
         impl ConditionalProperties {
+            ///Sets `conditions`.
             pub fn conditions<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -747,6 +786,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::Deployment`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct Deployment {
             created_at: ::std::result::Result<
@@ -774,6 +814,7 @@ pub mod types {
             }
         }
         impl Deployment {
+            ///Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -786,6 +827,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `deployment_id`.
             pub fn deployment_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -798,6 +840,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `version_id`.
             pub fn version_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -832,6 +875,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::DeploymentPage`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct DeploymentPage {
             deployments: ::std::result::Result<
@@ -866,6 +910,7 @@ pub mod types {
             }
         }
         impl DeploymentPage {
+            ///Sets `deployments`.
             pub fn deployments<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Deployment>>,
@@ -878,6 +923,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `order_by`.
             pub fn order_by<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -890,6 +936,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `order_by_direction`.
             pub fn order_by_direction<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -904,6 +951,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `page`.
             pub fn page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::number::Number>,
@@ -916,6 +964,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `per_page`.
             pub fn per_page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::number::Number>,
@@ -954,6 +1003,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::DeploymentPageResponse`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct DeploymentPageResponse {
             data: ::std::result::Result<super::DeploymentPage, ::std::string::String>,
@@ -968,6 +1018,7 @@ pub mod types {
             }
         }
         impl DeploymentPageResponse {
+            ///Sets `data`.
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::DeploymentPage>,
@@ -980,6 +1031,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `success`.
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -1014,6 +1066,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::ElementRef`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct ElementRef {
             element_id: ::std::result::Result<
@@ -1029,6 +1082,7 @@ pub mod types {
             }
         }
         impl ElementRef {
+            ///Sets `element_id`.
             pub fn element_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1059,6 +1113,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::ErrorBody`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct ErrorBody {
             errors: ::std::result::Result<
@@ -1083,6 +1138,7 @@ pub mod types {
             }
         }
         impl ErrorBody {
+            ///Sets `errors`.
             pub fn errors<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::ErrorMessage>>,
@@ -1095,6 +1151,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `result`.
             pub fn result<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1111,6 +1168,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `success`.
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -1145,6 +1203,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::ErrorMessage`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct ErrorMessage {
             code: ::std::result::Result<
@@ -1162,6 +1221,7 @@ pub mod types {
             }
         }
         impl ErrorMessage {
+            ///Sets `code`.
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1174,6 +1234,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `message`.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1206,6 +1267,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::FallbackOutputs`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct FallbackOutputs {
             fallback: ::std::result::Result<super::ElementRef, ::std::string::String>,
@@ -1220,6 +1282,7 @@ pub mod types {
             }
         }
         impl FallbackOutputs {
+            ///Sets `fallback`.
             pub fn fallback<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ElementRef>,
@@ -1232,6 +1295,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `success`.
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ElementRef>,
@@ -1264,6 +1328,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::ModelProperties`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct ModelProperties {
             model: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -1285,6 +1350,7 @@ pub mod types {
             }
         }
         impl ModelProperties {
+            ///Sets `model`.
             pub fn model<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1297,6 +1363,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `provider`.
             pub fn provider<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1309,6 +1376,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `retries`.
             pub fn retries<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::number::Number>,
@@ -1321,6 +1389,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `timeout`.
             pub fn timeout<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::number::Number>,
@@ -1357,6 +1426,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::NewDeployment`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct NewDeployment {
             version_id: ::std::result::Result<
@@ -1372,6 +1442,7 @@ pub mod types {
             }
         }
         impl NewDeployment {
+            ///Sets `version_id`.
             pub fn version_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1402,6 +1473,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::NewRoute`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct NewRoute {
             elements: ::std::result::Result<
@@ -1419,6 +1491,7 @@ pub mod types {
             }
         }
         impl NewRoute {
+            ///Sets `elements`.
             pub fn elements<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::RouteElement>>,
@@ -1431,6 +1504,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1463,6 +1537,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::NewVersion`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct NewVersion {
             elements: ::std::result::Result<
@@ -1478,6 +1553,7 @@ pub mod types {
             }
         }
         impl NewVersion {
+            ///Sets `elements`.
             pub fn elements<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::RouteElement>>,
@@ -1506,6 +1582,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::RateLimitProperties`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct RateLimitProperties {
             key: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -1527,6 +1604,7 @@ pub mod types {
             }
         }
         impl RateLimitProperties {
+            ///Sets `key`.
             pub fn key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1539,6 +1617,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `limit`.
             pub fn limit<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::number::Number>,
@@ -1551,6 +1630,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `limit_type`.
             pub fn limit_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::RateLimitType>,
@@ -1563,6 +1643,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `window`.
             pub fn window<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::number::Number>,
@@ -1600,6 +1681,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::Route`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct Route {
             account_tag: ::std::result::Result<
@@ -1643,6 +1725,7 @@ pub mod types {
             }
         }
         impl Route {
+            ///Sets `account_tag`.
             pub fn account_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1655,6 +1738,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -1667,6 +1751,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `deployment`.
             pub fn deployment<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Deployment>,
@@ -1679,6 +1764,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `elements`.
             pub fn elements<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1693,6 +1779,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `gateway_id`.
             pub fn gateway_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1705,6 +1792,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1715,6 +1803,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            ///Sets `modified_at`.
             pub fn modified_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -1727,6 +1816,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1739,6 +1829,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `version`.
             pub fn version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Version>,
@@ -1785,6 +1876,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::RoutePage`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct RoutePage {
             order_by: ::std::result::Result<
@@ -1819,6 +1911,7 @@ pub mod types {
             }
         }
         impl RoutePage {
+            ///Sets `order_by`.
             pub fn order_by<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1831,6 +1924,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `order_by_direction`.
             pub fn order_by_direction<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1845,6 +1939,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `page`.
             pub fn page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::number::Number>,
@@ -1857,6 +1952,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `per_page`.
             pub fn per_page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::number::Number>,
@@ -1869,6 +1965,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `routes`.
             pub fn routes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Route>>,
@@ -1907,6 +2004,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::RoutePageResponse`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct RoutePageResponse {
             data: ::std::result::Result<super::RoutePage, ::std::string::String>,
@@ -1921,6 +2019,7 @@ pub mod types {
             }
         }
         impl RoutePageResponse {
+            ///Sets `data`.
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::RoutePage>,
@@ -1933,6 +2032,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `success`.
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -1965,6 +2065,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::RouteResponse`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct RouteResponse {
             result: ::std::result::Result<super::Route, ::std::string::String>,
@@ -1979,6 +2080,7 @@ pub mod types {
             }
         }
         impl RouteResponse {
+            ///Sets `result`.
             pub fn result<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Route>,
@@ -1991,6 +2093,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `success`.
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -2023,6 +2126,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::RouteUpdate`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct RouteUpdate {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -2035,6 +2139,7 @@ pub mod types {
             }
         }
         impl RouteUpdate {
+            ///Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2061,6 +2166,7 @@ pub mod types {
                 Self { name: Ok(value.name) }
             }
         }
+        ///Builds a [`super::RouteWithoutDeployment`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct RouteWithoutDeployment {
             created_at: ::std::result::Result<
@@ -2100,6 +2206,7 @@ pub mod types {
             }
         }
         impl RouteWithoutDeployment {
+            ///Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -2112,6 +2219,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `elements`.
             pub fn elements<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<crate::graph::AnyElement>>,
@@ -2124,6 +2232,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `gateway_id`.
             pub fn gateway_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2136,6 +2245,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2146,6 +2256,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            ///Sets `modified_at`.
             pub fn modified_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -2158,6 +2269,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2170,6 +2282,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `version_id`.
             pub fn version_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2214,6 +2327,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::RouteWithoutDeploymentResponse`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct RouteWithoutDeploymentResponse {
             result: ::std::result::Result<
@@ -2231,6 +2345,7 @@ pub mod types {
             }
         }
         impl RouteWithoutDeploymentResponse {
+            ///Sets `result`.
             pub fn result<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::RouteWithoutDeployment>,
@@ -2243,6 +2358,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `success`.
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -2277,6 +2393,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::StartOutputs`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct StartOutputs {
             next: ::std::result::Result<super::ElementRef, ::std::string::String>,
@@ -2289,6 +2406,7 @@ pub mod types {
             }
         }
         impl StartOutputs {
+            ///Sets `next`.
             pub fn next<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ElementRef>,
@@ -2315,6 +2433,7 @@ pub mod types {
                 Self { next: Ok(value.next) }
             }
         }
+        ///Builds a [`super::UpdatedRouteResponse`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct UpdatedRouteResponse {
             route: ::std::result::Result<super::Route, ::std::string::String>,
@@ -2329,6 +2448,7 @@ pub mod types {
             }
         }
         impl UpdatedRouteResponse {
+            ///Sets `route`.
             pub fn route<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Route>,
@@ -2341,6 +2461,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `success`.
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -2374,6 +2495,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::Version`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct Version {
             active: ::std::result::Result<super::ActiveFlag, ::std::string::String>,
@@ -2411,6 +2533,7 @@ pub mod types {
             }
         }
         impl Version {
+            ///Sets `active`.
             pub fn active<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ActiveFlag>,
@@ -2423,6 +2546,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `comment`.
             pub fn comment<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2435,6 +2559,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2447,6 +2572,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `data`.
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::VersionData>>,
@@ -2459,6 +2585,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `is_valid`.
             pub fn is_valid<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -2471,6 +2598,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `version_id`.
             pub fn version_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2511,6 +2639,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::VersionDetail`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct VersionDetail {
             active: ::std::result::Result<super::ActiveFlag, ::std::string::String>,
@@ -2567,6 +2696,7 @@ pub mod types {
             }
         }
         impl VersionDetail {
+            ///Sets `active`.
             pub fn active<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ActiveFlag>,
@@ -2579,6 +2709,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `comment`.
             pub fn comment<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2591,6 +2722,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2603,6 +2735,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `data`.
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::VersionData>>,
@@ -2615,6 +2748,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `elements`.
             pub fn elements<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2629,6 +2763,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `gateway_id`.
             pub fn gateway_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2641,6 +2776,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2651,6 +2787,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            ///Sets `is_valid`.
             pub fn is_valid<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -2663,6 +2800,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `modified_at`.
             pub fn modified_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -2675,6 +2813,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2687,6 +2826,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `version_id`.
             pub fn version_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2737,6 +2877,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::VersionDetailResponse`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct VersionDetailResponse {
             result: ::std::result::Result<super::VersionDetail, ::std::string::String>,
@@ -2751,6 +2892,7 @@ pub mod types {
             }
         }
         impl VersionDetailResponse {
+            ///Sets `result`.
             pub fn result<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VersionDetail>,
@@ -2763,6 +2905,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `success`.
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -2797,6 +2940,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::VersionPage`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct VersionPage {
             order_by: ::std::result::Result<
@@ -2831,6 +2975,7 @@ pub mod types {
             }
         }
         impl VersionPage {
+            ///Sets `order_by`.
             pub fn order_by<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2843,6 +2988,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `order_by_direction`.
             pub fn order_by_direction<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2857,6 +3003,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `page`.
             pub fn page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::number::Number>,
@@ -2869,6 +3016,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `per_page`.
             pub fn per_page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::number::Number>,
@@ -2881,6 +3029,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `versions`.
             pub fn versions<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Version>>,
@@ -2919,6 +3068,7 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`super::VersionPageResponse`] field by field; converting it checks that every required field is set.
         #[derive(Clone, Debug)]
         pub struct VersionPageResponse {
             data: ::std::result::Result<super::VersionPage, ::std::string::String>,
@@ -2933,6 +3083,7 @@ pub mod types {
             }
         }
         impl VersionPageResponse {
+            ///Sets `data`.
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VersionPage>,
@@ -2945,6 +3096,7 @@ pub mod types {
                     });
                 self
             }
+            ///Sets `success`.
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -3288,6 +3440,7 @@ pub mod builder {
         per_page: Result<Option<::std::num::NonZeroU64>, String>,
     }
     impl<'a> ListRoutes<'a> {
+        ///Sets `new`.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3297,6 +3450,7 @@ pub mod builder {
                 per_page: Ok(None),
             }
         }
+        ///Sets `account_id`.
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3309,6 +3463,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `gateway_id`.
         pub fn gateway_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3321,6 +3476,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `page`.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -3334,6 +3490,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `per_page`.
         pub fn per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -3412,6 +3569,7 @@ pub mod builder {
         body: Result<types::builder::NewRoute, String>,
     }
     impl<'a> CreateRoute<'a> {
+        ///Sets `new`.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3420,6 +3578,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets `account_id`.
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3432,6 +3591,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `gateway_id`.
         pub fn gateway_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3444,6 +3604,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `body`.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::NewRoute>,
@@ -3455,6 +3616,7 @@ pub mod builder {
                 .map_err(|s| format!("conversion to `NewRoute` for body failed: {}", s));
             self
         }
+        ///Sets `body_map`.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(types::builder::NewRoute) -> types::builder::NewRoute,
@@ -3527,6 +3689,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> GetRoute<'a> {
+        ///Sets `new`.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3535,6 +3698,7 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        ///Sets `account_id`.
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3547,6 +3711,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `gateway_id`.
         pub fn gateway_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3559,6 +3724,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3633,6 +3799,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> DeleteRoute<'a> {
+        ///Sets `new`.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3641,6 +3808,7 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        ///Sets `account_id`.
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3653,6 +3821,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `gateway_id`.
         pub fn gateway_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3665,6 +3834,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3743,6 +3913,7 @@ pub mod builder {
         body: Result<types::builder::RouteUpdate, String>,
     }
     impl<'a> UpdateRoute<'a> {
+        ///Sets `new`.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3752,6 +3923,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets `account_id`.
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3764,6 +3936,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `gateway_id`.
         pub fn gateway_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3776,6 +3949,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3788,6 +3962,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `body`.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::RouteUpdate>,
@@ -3801,6 +3976,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `body_map`.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -3879,6 +4055,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ListDeployments<'a> {
+        ///Sets `new`.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3887,6 +4064,7 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        ///Sets `account_id`.
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3899,6 +4077,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `gateway_id`.
         pub fn gateway_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3911,6 +4090,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3989,6 +4169,7 @@ pub mod builder {
         body: Result<types::builder::NewDeployment, String>,
     }
     impl<'a> CreateDeployment<'a> {
+        ///Sets `new`.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3998,6 +4179,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets `account_id`.
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4010,6 +4192,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `gateway_id`.
         pub fn gateway_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4022,6 +4205,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4034,6 +4218,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `body`.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::NewDeployment>,
@@ -4047,6 +4232,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `body_map`.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -4127,6 +4313,7 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> ListVersions<'a> {
+        ///Sets `new`.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4135,6 +4322,7 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
             }
         }
+        ///Sets `account_id`.
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4147,6 +4335,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `gateway_id`.
         pub fn gateway_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4159,6 +4348,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4234,6 +4424,7 @@ pub mod builder {
         body: Result<types::builder::NewVersion, String>,
     }
     impl<'a> CreateVersion<'a> {
+        ///Sets `new`.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4243,6 +4434,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets `account_id`.
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4255,6 +4447,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `gateway_id`.
         pub fn gateway_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4267,6 +4460,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4279,6 +4473,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `body`.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::NewVersion>,
@@ -4292,6 +4487,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `body_map`.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -4371,6 +4567,7 @@ pub mod builder {
         version_id: Result<::std::string::String, String>,
     }
     impl<'a> GetVersion<'a> {
+        ///Sets `new`.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4380,6 +4577,7 @@ pub mod builder {
                 version_id: Err("version_id was not initialized".to_string()),
             }
         }
+        ///Sets `account_id`.
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4392,6 +4590,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `gateway_id`.
         pub fn gateway_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4404,6 +4603,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `id`.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4416,6 +4616,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets `version_id`.
         pub fn version_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,

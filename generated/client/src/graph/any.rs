@@ -307,6 +307,7 @@ impl Serialize for AnyElement {
 
 /// Any JSON object: the schema of an element as received, known kind or not.
 #[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 impl schemars::JsonSchema for AnyElement {
     fn schema_name() -> String {
         "AnyElement".to_string()
