@@ -44,6 +44,33 @@ fn subcommand_name(command: &CliCommand) -> String {
     command.operation_id().replace('_', "-")
 }
 
+/// Help for the path parameters, which the spec leaves without a description.
+const PARAMETER_HELP: &[(&str, &str)] = &[
+    (
+        "account-id",
+        "The Cloudflare account's id (32 hexadecimal digits)",
+    ),
+    (
+        "gateway-id",
+        "The AI Gateway's id (its name in the dashboard)",
+    ),
+    ("id", "The route's id (see list-routes)"),
+    ("version-id", "The version's id (see list-versions)"),
+];
+
+/// Every option explained: the path parameters get their help where they have none.
+fn explain_parameters(mut command: Command) -> Command {
+    for (id, help) in PARAMETER_HELP {
+        let undocumented = command.get_arguments().any(|a| {
+            a.get_id() == *id && a.get_help().is_none_or(|h| h.to_string().trim().is_empty())
+        });
+        if undocumented {
+            command = command.mut_arg(*id, |a| a.help(*help));
+        }
+    }
+    command
+}
+
 /// `--account-id` and `--gateway-id` default to the environment.
 fn with_environment_defaults(mut command: Command) -> Command {
     for (id, variable) in [("account-id", ACCOUNT_ENV), ("gateway-id", GATEWAY_ENV)] {
@@ -112,7 +139,7 @@ fn file_command(name: &'static str, about: &'static str) -> Command {
             .value_parser(clap::value_parser!(PathBuf))
             .help("A route file: JSON with `name` and `elements`"),
     );
-    with_environment_defaults(scope_args(command))
+    explain_parameters(with_environment_defaults(scope_args(command)))
 }
 
 /// The whole command tree.
@@ -135,9 +162,8 @@ fn command() -> Command {
         if name == "create-route" || name == "create-version" {
             generated = no_validate(generated);
         }
-        root = root.subcommand(body_flags(with_environment_defaults(short_about(
-            generated,
-        ))));
+        let generated = with_environment_defaults(short_about(generated));
+        root = root.subcommand(explain_parameters(body_flags(generated)));
     }
     root.subcommand(file_command(
         "apply",

@@ -224,3 +224,78 @@ fn help_has_no_placeholder_or_repeated_text_and_there_is_a_version() {
         );
     }
 }
+
+#[test]
+fn every_option_of_every_command_is_explained() {
+    let commands = [
+        "list-routes",
+        "create-route",
+        "get-route",
+        "update-route",
+        "delete-route",
+        "list-versions",
+        "create-version",
+        "get-version",
+        "list-deployments",
+        "create-deployment",
+        "apply",
+        "diff",
+    ];
+    for command in commands {
+        let output = Command::cargo_bin("routes")
+            .expect("the routes binary")
+            .env_clear()
+            .args([command, "--help"])
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&output.stdout);
+        let lines: Vec<&str> = text.lines().collect();
+        for (at, line) in lines.iter().enumerate() {
+            let option = line.trim_start();
+            if !option.starts_with("--") {
+                continue;
+            }
+            // Long help: the explanation is on the next line; short help: after the name.
+            let explained = match option.split_once("  ") {
+                Some((_, rest)) => !rest.trim().is_empty() && !rest.trim().starts_with("[env"),
+                None => lines.get(at + 1).is_some_and(|next| {
+                    let next = next.trim();
+                    !next.is_empty() && !next.starts_with("[env")
+                }),
+            };
+            assert!(
+                explained,
+                "{command}: `{option}` has no explanation:\n{text}"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_page_of_routes_says_that_more_may_follow() {
+    let emulator = emulator().await;
+    for n in 0..3 {
+        emulator
+            .seed_route(ACCOUNT, GATEWAY, &format!("route-{n}"), fixtures::graph())
+            .expect("seeded");
+    }
+    let page = |number: &str| {
+        routes(&emulator)
+            .args(["list-routes", "--per-page", "2", "--page", number])
+            .output()
+            .expect("runs")
+    };
+    let first = page("1");
+    assert_eq!(first.status.code(), Some(0));
+    let note = String::from_utf8_lossy(&first.stderr);
+    assert!(note.contains("more may follow: --page 2"), "{note}");
+    let last = page("2");
+    assert_eq!(last.status.code(), Some(0));
+    assert!(
+        last.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&last.stderr)
+    );
+    let listed: Value = serde_json::from_slice(&last.stdout).expect("JSON");
+    assert_eq!(listed["routes"].as_array().map(Vec::len), Some(1));
+}
