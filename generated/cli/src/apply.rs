@@ -5,7 +5,7 @@
 
 use std::num::NonZeroU64;
 
-use cloudflare_dynamic_routing::graph::{self, in_id_order, known_elements, same_graph};
+use cloudflare_dynamic_routing::graph::{in_id_order, known_elements, same_graph};
 use cloudflare_dynamic_routing::types::{NewRoute, Route};
 use cloudflare_dynamic_routing::{Error, Gateway};
 use futures_util::TryStreamExt;
@@ -106,21 +106,4 @@ fn pretty<T: Serialize + ?Sized>(value: &T) -> String {
     let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
     text.push('\n');
     text
-}
-
-/// Reads a route file and, when `validate`, validates its graph; problems are one line each.
-pub fn read(path: &std::path::Path, validate: bool) -> Result<NewRoute, String> {
-    let route = graph::file::read(path).map_err(|e| e.to_string())?;
-    if !validate {
-        return Ok(route);
-    }
-    if let Err(problems) = graph::validate(&route.elements) {
-        let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        return Err(format!(
-            "{}: the graph is not valid: {}",
-            path.display(),
-            listed.join("; ")
-        ));
-    }
-    Ok(route)
 }

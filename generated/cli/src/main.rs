@@ -6,6 +6,7 @@
 
 mod apply;
 mod body;
+mod offline;
 mod output;
 
 /// Everything `cargo xtask regenerate` writes, and nothing else: progenitor's clap command tree
@@ -33,6 +34,9 @@ use cloudflare_dynamic_routing::{Client, ClientBuilder};
 
 use crate::generated::commands::{Cli, CliCommand};
 use crate::output::Output;
+
+/// Accepts a conditional operator outside the documented set.
+const ALLOW_OPERATOR: &str = "allow-operator";
 
 /// Default for every `--account-id`.
 const ACCOUNT_ENV: &str = "CLOUDFLARE_ACCOUNT_ID";
@@ -131,8 +135,113 @@ fn scope_args(command: Command) -> Command {
         .arg(Arg::new("gateway-id").long("gateway-id").required(true))
 }
 
+/// `--allow-operator`, on the commands that check route files.
+fn allow_operator(command: Command) -> Command {
+    command.arg(
+        Arg::new(ALLOW_OPERATOR)
+            .long(ALLOW_OPERATOR)
+            .value_name("OPERATOR")
+            .action(clap::ArgAction::Append)
+            .help("Accept this conditional operator besides the documented $eq, $ne, $in, $and and $or (repeatable)"),
+    )
+}
+
+/// The checks a route file gets, from `--no-validate` and `--allow-operator`.
+fn checks(arguments: &ArgMatches) -> offline::Checks {
+    offline::Checks {
+        skip_validation: matches!(
+            arguments.try_get_one::<bool>(body::NO_VALIDATE),
+            Ok(Some(true))
+        ),
+        allowed_operators: arguments
+            .try_get_many::<String>(ALLOW_OPERATOR)
+            .ok()
+            .flatten()
+            .map(|values| values.cloned().collect())
+            .unwrap_or_default(),
+    }
+}
+
+/// The commands that need no credentials and send nothing.
+fn offline_commands() -> [Command; 3] {
+    let file = || {
+        Arg::new("file")
+            .required(true)
+            .value_name("ROUTE-FILE")
+            .value_parser(clap::value_parser!(PathBuf))
+            .help("A route file: JSON with `name` and `elements`")
+    };
+    [
+        allow_operator(Command::new("validate").about(
+            "Check route files offline (every graph rule, documented operators); exit 1 if any fails",
+        ))
+        .arg(
+            Arg::new("paths")
+                .required(true)
+                .num_args(1..)
+                .value_name("PATH")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("Route files, or directories searched for *.json"),
+        ),
+        Command::new("graph")
+            .about("Draw a route file's graph as Mermaid or Graphviz DOT, offline")
+            .arg(file())
+            .arg(
+                Arg::new("format")
+                    .long("format")
+                    .value_parser(["mermaid", "dot"])
+                    .default_value("mermaid")
+                    .help("mermaid (a flowchart for Markdown) or dot (for Graphviz)"),
+            ),
+        Command::new("explain")
+            .about("Show where a request would go through a route file's graph, offline")
+            .arg(file())
+            .arg(
+                Arg::new("request")
+                    .long("request")
+                    .required(true)
+                    .value_name("JSON")
+                    .help(r#"The request as JSON: {"metadata": {...}, "headers": {...}, "body": {...}}"#),
+            ),
+    ]
+}
+
+/// Runs an offline command, if `name` is one: its output, and whether it succeeded.
+fn run_offline(name: &str, arguments: &ArgMatches) -> Option<Result<(String, bool), String>> {
+    let file = || {
+        arguments
+            .get_one::<PathBuf>("file")
+            .cloned()
+            .unwrap_or_default()
+    };
+    Some(match name {
+        "validate" => {
+            let paths: Vec<PathBuf> = arguments
+                .get_many::<PathBuf>("paths")
+                .map(|paths| paths.cloned().collect())
+                .unwrap_or_default();
+            offline::validate(&paths, &checks(arguments))
+        }
+        "graph" => {
+            let format = arguments
+                .get_one::<String>("format")
+                .cloned()
+                .unwrap_or_default();
+            offline::picture(&file(), &format).map(|text| (text, true))
+        }
+        "explain" => {
+            let request = arguments
+                .get_one::<String>("request")
+                .cloned()
+                .unwrap_or_default();
+            offline::explain(&file(), &request).map(|text| (text, true))
+        }
+        _ => return None,
+    })
+}
+
 fn file_command(name: &'static str, about: &'static str) -> Command {
-    let command = no_validate(Command::new(name).about(about)).arg(
+    let command = allow_operator(no_validate(Command::new(name).about(about))).arg(
         Arg::new("file")
             .required(true)
             .value_name("ROUTE-FILE")
@@ -165,7 +274,8 @@ fn command() -> Command {
         let generated = with_environment_defaults(short_about(generated));
         root = root.subcommand(explain_parameters(body_flags(generated)));
     }
-    root.subcommand(file_command(
+    root.subcommands(offline_commands())
+        .subcommand(file_command(
         "apply",
         "Make the route named in a file match it: create it, or deploy its graph as a new version, or do nothing",
     ))
@@ -201,6 +311,22 @@ async fn main() -> ExitCode {
     let Some((name, arguments)) = matches.subcommand() else {
         return ExitCode::from(2);
     };
+    if let Some(result) = run_offline(name, arguments) {
+        return match result {
+            Ok((text, passed)) => {
+                print!("{text}");
+                if passed {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     // `--no-validate` reaches the client too, which otherwise validates before sending.
     let validate = !matches!(
         arguments.try_get_one::<bool>(body::NO_VALIDATE),
@@ -235,8 +361,7 @@ async fn run(client: &Client, name: &str, arguments: &ArgMatches) -> Result<(), 
             .get_one::<PathBuf>("file")
             .cloned()
             .unwrap_or_default();
-        let validate = !arguments.get_flag(body::NO_VALIDATE);
-        let route = apply::read(&file, validate).map_err(Some)?;
+        let route = offline::read(&file, &checks(arguments)).map_err(Some)?;
         let gateway = client.gateway(text("account-id"), text("gateway-id"));
         if name == "apply" {
             let applied = apply::apply(&gateway, route)

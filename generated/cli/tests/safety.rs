@@ -240,6 +240,9 @@ fn every_option_of_every_command_is_explained() {
         "create-deployment",
         "apply",
         "diff",
+        "validate",
+        "graph",
+        "explain",
     ];
     for command in commands {
         let output = Command::cargo_bin("routes")
@@ -298,4 +301,31 @@ async fn a_full_page_of_routes_says_that_more_may_follow() {
     );
     let listed: Value = serde_json::from_slice(&last.stdout).expect("JSON");
     assert_eq!(listed["routes"].as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_refuses_an_undocumented_operator_unless_allowed() {
+    let emulator = emulator().await;
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let mut graph = fixtures::graph();
+    graph[1]["properties"]["conditions"] = json!({"metadata.plan": {"$equals": "free"}});
+    let file = dir.path().join("route.json");
+    std::fs::write(&file, json!({"name": "r", "elements": graph}).to_string()).expect("write");
+    let output = routes(&emulator)
+        .arg("apply")
+        .arg(&file)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("$equals"), "{stderr}");
+    assert!(emulator.requests().is_empty(), "nothing was sent");
+    let output = routes(&emulator)
+        .arg("apply")
+        .arg(&file)
+        .args(["--allow-operator", "$equals"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(emulator.writes().len(), 1, "created once allowed");
 }

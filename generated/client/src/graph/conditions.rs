@@ -7,6 +7,38 @@ use std::fmt;
 
 use serde_json::{Map, Number, Value};
 
+/// The operators Cloudflare documents for a `conditional` element's conditions (Dynamic Routing
+/// JSON configuration). [`evaluate_conditions`] knows more (MongoDB's `$nin`, `$gt`…), but the
+/// gateway is only documented to understand these.
+pub const DOCUMENTED_OPERATORS: &[&str] = &["$eq", "$ne", "$in", "$and", "$or"];
+
+/// Every operator (`$…` key) a set of conditions uses, at any depth, each once, in the order
+/// first met.
+pub fn operators(conditions: &Map<String, Value>) -> Vec<String> {
+    fn collect(value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, inner) in map {
+                    if key.starts_with('$') && !found.contains(key) {
+                        found.push(key.clone());
+                    }
+                    collect(inner, found);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| collect(item, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    for (key, value) in conditions {
+        if key.starts_with('$') && !found.contains(key) {
+            found.push(key.clone());
+        }
+        collect(value, &mut found);
+    }
+    found
+}
+
 /// Deepest nesting of `$and` / `$or` evaluated; deeper is reported as malformed rather
 /// than risk the call stack.
 const MAX_NESTING: usize = 64;

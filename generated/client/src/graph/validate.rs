@@ -32,6 +32,7 @@
 
 use std::fmt;
 
+use super::conditions::{DOCUMENTED_OPERATORS, operators};
 use super::element::ElementKind;
 use super::index::ElementIndex;
 use super::percent::Percent;
@@ -445,6 +446,27 @@ fn check_cycles(elements: &[RouteElement], graph: &Graph<'_>, found: &mut Found)
             }
         }
     }
+}
+
+/// Every conditional operator in `elements` outside [`DOCUMENTED_OPERATORS`] and not in
+/// `allowed`, as (element id, operator), in element order. The API is not documented to
+/// understand them: `$equals` for `$eq` would be stored and then never match.
+pub fn undocumented_operators(
+    elements: &[RouteElement],
+    allowed: &[String],
+) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for element in elements {
+        if let RouteElement::Conditional { id, properties, .. } = element {
+            for operator in operators(&properties.conditions) {
+                let documented = DOCUMENTED_OPERATORS.contains(&operator.as_str());
+                if !documented && !allowed.contains(&operator) {
+                    found.push((id.clone(), operator));
+                }
+            }
+        }
+    }
+    found
 }
 
 #[cfg(test)]

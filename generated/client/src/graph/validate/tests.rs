@@ -271,3 +271,26 @@ fn several_problems_are_all_reported_in_graph_order() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn operators_outside_the_documented_set_are_listed_unless_allowed() {
+    let mut graph = good();
+    graph[1]["properties"]["conditions"] = json!({"$or": [
+        {"metadata.plan": {"$equals": "free"}},
+        {"metadata.tier": {"$in": ["a"], "$regex": "x"}}
+    ]});
+    let elements = decode(graph);
+    assert_eq!(
+        crate::graph::undocumented_operators(&elements, &[]),
+        [
+            ("plan".to_string(), "$equals".to_string()),
+            ("plan".to_string(), "$regex".to_string())
+        ]
+    );
+    let allowed = ["$regex".to_string()];
+    assert_eq!(
+        crate::graph::undocumented_operators(&elements, &allowed),
+        [("plan".to_string(), "$equals".to_string())]
+    );
+    assert!(crate::graph::undocumented_operators(&decode(good()), &[]).is_empty());
+}

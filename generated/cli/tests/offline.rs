@@ -1,0 +1,148 @@
+//! The commands that need no credentials and send nothing: `validate` over files and
+//! directories (every graph rule, and conditional operators outside the documented set unless
+//! allowed), `graph` (Mermaid, DOT) and `explain`. Every run here has an empty environment.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+
+/// The workspace's one set of fixtures (the sample graph).
+#[path = "../../client/tests/support/fixtures.rs"]
+mod fixtures;
+
+/// `routes` with no environment at all: no credentials, no base URL.
+fn routes() -> Command {
+    let mut command = Command::cargo_bin("routes").expect("the routes binary");
+    command.env_clear();
+    command
+}
+
+fn write(dir: &Path, name: &str, route: &Value) {
+    std::fs::write(dir.join(name), route.to_string()).expect("write");
+}
+
+/// The sample graph whose `plan` conditional uses `operator`.
+fn with_operator(operator: &str) -> Value {
+    let mut graph = fixtures::graph();
+    graph[1]["properties"]["conditions"] = json!({"metadata.plan": {operator: "free"}});
+    graph
+}
+
+fn run(command: &mut Command) -> (i32, String, String) {
+    let output = command.output().expect("runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn validate_checks_every_file_of_a_directory_and_fails_on_any() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let nested = dir.path().join("team");
+    std::fs::create_dir(&nested).expect("a folder");
+    write(
+        dir.path(),
+        "a.json",
+        &json!({"name": "a", "elements": fixtures::graph()}),
+    );
+    write(
+        &nested,
+        "b.json",
+        &json!({"name": "b", "elements": with_operator("$ne")}),
+    );
+    write(dir.path(), "notes.txt", &json!("not a route"));
+    let (code, out, err) = run(routes().arg("validate").arg(dir.path()));
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        out.lines().count(),
+        2,
+        "two route files, the .txt ignored: {out}"
+    );
+    assert!(out.lines().all(|l| l.starts_with("ok ")), "{out}");
+
+    let mut cyclic = fixtures::graph();
+    cyclic[4]["outputs"]["fallback"]["elementId"] = json!("large");
+    write(
+        dir.path(),
+        "c.json",
+        &json!({"name": "c", "elements": cyclic}),
+    );
+    write(
+        dir.path(),
+        "d.json",
+        &json!({"name": "d", "elements": with_operator("$equals")}),
+    );
+    let (code, out, _) = run(routes().arg("validate").arg(dir.path()));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("c.json") && out.contains("cycle"), "{out}");
+    assert!(
+        out.contains("d.json")
+            && out.contains("operator `$equals` is not one Cloudflare documents"),
+        "{out}"
+    );
+    assert!(
+        out.contains("ok ") && out.contains("a.json"),
+        "valid files still listed: {out}"
+    );
+
+    std::fs::remove_file(dir.path().join("c.json")).expect("remove");
+    let (code, out, _) = run(routes()
+        .arg("validate")
+        .arg(dir.path())
+        .args(["--allow-operator", "$equals"]));
+    assert_eq!(code, 0, "explicitly allowed: {out}");
+}
+
+#[test]
+fn validate_with_nothing_to_check_or_a_broken_file_says_so() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let (code, _, err) = run(routes().arg("validate").arg(dir.path()));
+    assert_eq!(code, 1);
+    assert!(err.contains("no route files found"), "{err}");
+    std::fs::write(dir.path().join("broken.json"), "{\"name\": ").expect("write");
+    let (code, out, _) = run(routes().arg("validate").arg(dir.path()));
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("broken.json") && out.contains("line 1"),
+        "{out}"
+    );
+}
+
+#[test]
+fn graph_draws_mermaid_or_dot_and_explain_follows_a_request() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    write(
+        dir.path(),
+        "r.json",
+        &json!({"name": "r", "elements": fixtures::graph()}),
+    );
+    let file = dir.path().join("r.json");
+    let (code, mermaid, err) = run(routes().arg("graph").arg(&file));
+    assert_eq!(code, 0, "{err}");
+    assert!(mermaid.starts_with("flowchart TD\n"), "{mermaid}");
+    let (code, dot, _) = run(routes().arg("graph").arg(&file).args(["--format", "dot"]));
+    assert_eq!(code, 0);
+    assert!(dot.starts_with("digraph route {"), "{dot}");
+    assert!(
+        dot.contains("\"plan\" -> \"budget\" [label=\"true\"];"),
+        "{dot}"
+    );
+
+    let (code, text, err) = run(routes().arg("explain").arg(&file).args([
+        "--request",
+        r#"{"metadata": {"plan": "free", "user": "u1"}}"#,
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        text.contains("rate `budget`"),
+        "the free plan goes through the budget: {text}"
+    );
+    assert!(!text.contains("percentage `split`"), "{text}");
+
+    let (code, _, err) = run(routes().arg("explain").arg(&file).args(["--request", "{"]));
+    assert_eq!(code, 1);
+    assert!(err.contains("--request is not JSON"), "{err}");
+}
