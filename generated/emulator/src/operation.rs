@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use cloudflare_dynamic_routing::operations;
+
 /// One of the ten Dynamic Routing operations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Operation {
@@ -58,30 +60,20 @@ impl Operation {
         }
     }
 
-    /// The spec's `operationId`, such as `aig-config-post-gateway-dynamic-route`.
+    /// Its row in the client's generated operation table (method, path template, Cloudflare's
+    /// operationId), so the emulator and the client read one table made from the spec.
+    fn generated(self) -> Option<&'static operations::Operation> {
+        operations::find(self.name())
+    }
+
+    /// Cloudflare's operationId, such as `aig-config-list-gateway-dynamic-routes`.
     pub fn operation_id(self) -> &'static str {
-        match self {
-            Self::ListRoutes => "aig-config-list-gateway-dynamic-routes",
-            Self::CreateRoute => "aig-config-post-gateway-dynamic-route",
-            Self::GetRoute => "aig-config-get-gateway-dynamic-route",
-            Self::UpdateRoute => "aig-config-update-gateway-dynamic-route",
-            Self::DeleteRoute => "aig-config-delete-gateway-dynamic-route",
-            Self::ListVersions => "aig-config-list-gateway-dynamic-route-versions",
-            Self::CreateVersion => "aig-config-post-gateway-dynamic-route-version",
-            Self::GetVersion => "aig-config-get-gateway-dynamic-route-version",
-            Self::ListDeployments => "aig-config-list-gateway-dynamic-route-deployments",
-            Self::CreateDeployment => "aig-config-post-gateway-dynamic-route-deployment",
-        }
+        self.generated().map_or("", |o| o.cloudflare_id)
     }
 
     /// The HTTP method, upper case.
     pub fn method(self) -> &'static str {
-        match self {
-            Self::CreateRoute | Self::CreateVersion | Self::CreateDeployment => "POST",
-            Self::UpdateRoute => "PATCH",
-            Self::DeleteRoute => "DELETE",
-            _ => "GET",
-        }
+        self.generated().map_or("GET", |o| o.method)
     }
 
     /// Whether it changes state (anything but `GET`).
