@@ -1,118 +1,91 @@
-//! What needs no credentials and sends nothing: reading and checking route files (`validate`,
-//! and the first step of `apply` and `diff`), drawing a route's graph (`graph`) and explaining
-//! where a request would go (`explain`).
+//! What needs no credentials and sends nothing: checking route files (`validate`), running
+//! their cases (`test`), the route-file schema (`schema`), drawing a graph (`graph`) and
+//! explaining where a request would go (`explain`). Reading and checking are the client's
+//! (`route_file`, `reconcile::check`), the same code `plan` and `apply` run first.
 
 use std::path::{Path, PathBuf};
 
 use cloudflare_dynamic_routing::graph;
-use cloudflare_dynamic_routing::types::NewRoute;
+use cloudflare_dynamic_routing::reconcile::{self, LoadOptions};
+use cloudflare_dynamic_routing::route_file::{self, Checks, RouteFile};
 
-/// How strictly a route file is checked.
-#[derive(Debug, Clone, Default)]
-pub struct Checks {
-    /// Skip graph validation (`--no-validate`).
-    pub skip_validation: bool,
-    /// Operators allowed beyond the documented set (`--allow-operator`).
-    pub allowed_operators: Vec<String>,
-}
-
-/// Reads a route file and checks it: every graph rule, and every conditional operator in the
-/// documented set or allowed. The problems are one line, naming the file.
-pub fn read(path: &Path, checks: &Checks) -> Result<NewRoute, String> {
-    let route = graph::file::read(path).map_err(|e| e.to_string())?;
-    if checks.skip_validation {
-        return Ok(route);
-    }
-    let mut problems: Vec<String> = match graph::validate(&route.elements) {
-        Ok(()) => Vec::new(),
-        Err(problems) => problems.iter().map(ToString::to_string).collect(),
-    };
-    for (element, operator) in
-        graph::undocumented_operators(&route.elements, &checks.allowed_operators)
-    {
-        problems.push(format!(
-            "`{element}`: operator `{operator}` is not one Cloudflare documents ({}); \
-             --allow-operator {operator} accepts it",
-            graph::DOCUMENTED_OPERATORS.join(", ")
-        ));
-    }
-    if problems.is_empty() {
-        Ok(route)
-    } else {
-        Err(format!(
-            "{}: the graph is not valid: {}",
-            path.display(),
-            problems.join("; ")
-        ))
-    }
-}
-
-/// The route files `paths` name: files as given, directories searched for `*.json`, sorted.
-pub fn route_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            collect(path, &mut files)?;
-        } else {
-            files.push(path.clone());
-        }
+/// The route files under `paths`, or why there are none.
+fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let files = route_file::discover(paths).map_err(|e| e.to_string())?;
+    if files.is_empty() {
+        return Err("no route files found (a directory is searched for *.json)".to_string());
     }
     Ok(files)
 }
 
-fn collect(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("{}: cannot list: {e}", dir.display()))?;
-    let mut found: Vec<PathBuf> = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("{}: cannot list: {e}", dir.display()))?;
-        found.push(entry.path());
-    }
-    found.sort();
-    for path in found {
-        if path.is_dir() {
-            collect(&path, files)?;
-        } else if path.extension().is_some_and(|e| e == "json") {
-            files.push(path);
-        }
-    }
-    Ok(())
+/// `routes validate`: each file checked (every graph rule, documented operators); a line per
+/// file, and whether all passed.
+pub fn validate(paths: &[PathBuf], checks: &Checks) -> Result<(String, bool), String> {
+    let options = LoadOptions {
+        checks: checks.clone(),
+        skip_tests: true,
+    };
+    report(paths, &options, |file| {
+        format!("{} elements", file.elements.len())
+    })
 }
 
-/// `routes validate`: each file checked; a line per file, and whether all passed.
-pub fn validate(paths: &[PathBuf], checks: &Checks) -> Result<(String, bool), String> {
-    let files = route_files(paths)?;
-    if files.is_empty() {
-        return Err("no route files found (a directory is searched for *.json)".to_string());
-    }
-    let mut report = String::new();
-    let mut all_valid = true;
-    for file in files {
-        match read(&file, checks) {
-            Ok(route) => report.push_str(&format!(
-                "ok {} ({}, {} elements)\n",
+/// `routes test`: each file's cases run against its graph.
+pub fn test(paths: &[PathBuf], checks: &Checks) -> Result<(String, bool), String> {
+    let options = LoadOptions {
+        checks: checks.clone(),
+        skip_tests: false,
+    };
+    report(paths, &options, |file| match file.tests.len() {
+        0 => "no cases".to_string(),
+        1 => "1 case passed".to_string(),
+        n => format!("{n} cases passed"),
+    })
+}
+
+/// A line per file: `ok FILE (NAME, what)` or its problems; and whether every file passed.
+fn report(
+    paths: &[PathBuf],
+    options: &LoadOptions,
+    what: impl Fn(&RouteFile) -> String,
+) -> Result<(String, bool), String> {
+    let mut text = String::new();
+    let mut all_passed = true;
+    for file in files(paths)? {
+        match reconcile::check(&file, options) {
+            Ok(route) => text.push_str(&format!(
+                "ok {} ({}, {})\n",
                 file.display(),
                 route.name,
-                route.elements.len()
+                what(&route)
             )),
-            Err(problem) => {
-                all_valid = false;
-                report.push_str(&format!("error: {problem}\n"));
+            Err(problems) => {
+                all_passed = false;
+                for problem in problems {
+                    text.push_str(&format!("error: {problem}\n"));
+                }
             }
         }
     }
-    Ok((report, all_valid))
+    Ok((text, all_passed))
+}
+
+/// `routes schema`: the JSON Schema of route files.
+pub fn schema() -> String {
+    let schema = schemars::schema_for!(RouteFile);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// A route file read without graph checks, for drawing or explaining a graph being written.
+fn read_unchecked(file: &Path) -> Result<RouteFile, String> {
+    route_file::read(file).map_err(|e| e.to_string())
 }
 
 /// `routes graph`: the file's graph as Mermaid or Graphviz DOT.
 pub fn picture(file: &Path, format: &str) -> Result<String, String> {
-    let route = read(
-        file,
-        &Checks {
-            skip_validation: true,
-            ..Checks::default()
-        },
-    )?;
+    let route = read_unchecked(file)?;
     match format {
         "mermaid" => Ok(graph::to_mermaid(&route.elements)),
         "dot" => Ok(graph::to_dot(&route.elements)),
@@ -122,13 +95,7 @@ pub fn picture(file: &Path, format: &str) -> Result<String, String> {
 
 /// `routes explain`: where `request` (JSON with `metadata`, `headers`, `body`) would go.
 pub fn explain(file: &Path, request: &str) -> Result<String, String> {
-    let route = read(
-        file,
-        &Checks {
-            skip_validation: true,
-            ..Checks::default()
-        },
-    )?;
+    let route = read_unchecked(file)?;
     let request: serde_json::Value =
         serde_json::from_str(request).map_err(|e| format!("--request is not JSON: {e}"))?;
     Ok(graph::explain(&route.elements, &request).to_string())

@@ -1,6 +1,6 @@
 //! The `routes` command tree: progenitor's generated subcommands with their help made whole
-//! (each description once, every option explained, the body flags described), `apply` and
-//! `diff`, and the offline commands.
+//! (each description once, every option explained, the body flags described), the routes-as-code
+//! commands, and the offline commands.
 
 use std::path::PathBuf;
 
@@ -122,7 +122,7 @@ fn allow_operator(command: Command) -> Command {
 }
 
 /// The commands that need no credentials and send nothing.
-fn offline_commands() -> [Command; 3] {
+fn offline_commands() -> [Command; 5] {
     let file = || {
         Arg::new("file")
             .required(true)
@@ -134,14 +134,12 @@ fn offline_commands() -> [Command; 3] {
         allow_operator(Command::new("validate").about(
             "Check route files offline (every graph rule, documented operators); exit 1 if any fails",
         ))
-        .arg(
-            Arg::new("paths")
-                .required(true)
-                .num_args(1..)
-                .value_name("PATH")
-                .value_parser(clap::value_parser!(PathBuf))
-                .help("Route files, or directories searched for *.json"),
-        ),
+        .arg(paths_arg()),
+        Command::new("test")
+            .about("Run the route files' cases offline; exit 1 if any fails, showing the paths the request took")
+            .arg(paths_arg()),
+        Command::new("schema")
+            .about("Print the JSON Schema of route files, for editors (the checked-in copy is generated/client/route-file.schema.json)"),
         Command::new("graph")
             .about("Draw a route file's graph as Mermaid or Graphviz DOT, offline")
             .arg(file())
@@ -165,15 +163,109 @@ fn offline_commands() -> [Command; 3] {
     ]
 }
 
-fn file_command(name: &'static str, about: &'static str) -> Command {
-    let command = allow_operator(no_validate(Command::new(name).about(about))).arg(
-        Arg::new("file")
-            .required(true)
-            .value_name("ROUTE-FILE")
-            .value_parser(clap::value_parser!(PathBuf))
-            .help("A route file: JSON with `name` and `elements`"),
+/// Route files or directories, as `plan`, `diff`, `apply`, `validate` and `test` take them.
+fn paths_arg() -> Arg {
+    Arg::new("paths")
+        .required(true)
+        .num_args(1..)
+        .value_name("PATH")
+        .value_parser(clap::value_parser!(PathBuf))
+        .help("Route files, or directories searched for *.json (not *.tests.json)")
+}
+
+fn output_arg() -> Arg {
+    Arg::new("output")
+        .long("output")
+        .value_parser(["text", "json"])
+        .default_value("text")
+        .help("text (a table, coloured on a terminal) or json (a stable document; see the README)")
+}
+
+/// A command that talks to the gateway: scope, `--output`, `--concurrency`.
+fn gateway_command(name: &'static str, about: &'static str) -> Command {
+    let command = Command::new(name).about(about).arg(output_arg()).arg(
+        Arg::new("concurrency")
+            .long("concurrency")
+            .value_name("N")
+            .value_parser(clap::value_parser!(std::num::NonZeroUsize))
+            .default_value("8")
+            .help("At most this many reads in flight at once"),
     );
     explain_parameters(with_environment_defaults(scope_args(command)))
+}
+
+/// `plan`, `diff` and `apply`: files checked and tested, then compared with the gateway.
+fn files_command(name: &'static str, about: &'static str) -> Command {
+    allow_operator(no_validate(gateway_command(name, about)))
+        .arg(paths_arg())
+        .arg(
+            Arg::new("prune")
+                .long("prune")
+                .action(clap::ArgAction::SetTrue)
+                .help(if name == "apply" {
+                    "Delete the routes on the gateway that no file describes (without it they are left alone)"
+                } else {
+                    "Plan to delete the routes on the gateway that no file describes"
+                }),
+        )
+}
+
+fn route_arg() -> Arg {
+    Arg::new("route")
+        .required(true)
+        .value_name("ROUTE")
+        .help("The route, by id or by name")
+}
+
+/// Routes as code: the commands on a whole gateway.
+fn routes_as_code_commands() -> [Command; 6] {
+    [
+        files_command(
+            "plan",
+            "Show what apply would do to make the gateway match the route files; exit 0 if nothing, 2 if something, 1 on error",
+        ),
+        files_command(
+            "diff",
+            "Show each graph that differs from its file as a unified diff; exit codes as plan",
+        ),
+        files_command(
+            "apply",
+            "Make the gateway match the route files: create, rename in place, deploy changed graphs (an existing version when one holds the graph)",
+        ),
+        gateway_command(
+            "export",
+            "Write every route on the gateway as a route file (id pinned) into a directory",
+        )
+        .arg(
+            Arg::new("dir")
+                .required(true)
+                .value_name("DIR")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("The directory to write into (created if missing)"),
+        )
+        .arg(
+            Arg::new("force")
+                .long("force")
+                .action(clap::ArgAction::SetTrue)
+                .help("Replace files that exist with other content (by default nothing is written then)"),
+        ),
+        gateway_command(
+            "history",
+            "List a route's versions (with each one's graph change) and deployments",
+        )
+        .arg(route_arg()),
+        gateway_command(
+            "rollback",
+            "Deploy the version live before the current one, or --to VERSION; no version is created",
+        )
+        .arg(route_arg())
+        .arg(
+            Arg::new("to")
+                .long("to")
+                .value_name("VERSION")
+                .help("The version to put live (see history)"),
+        ),
+    ]
 }
 
 /// The whole command tree.
@@ -200,12 +292,5 @@ pub(crate) fn command() -> Command {
         root = root.subcommand(explain_parameters(body_flags(generated)));
     }
     root.subcommands(offline_commands())
-        .subcommand(file_command(
-        "apply",
-        "Make the route named in a file match it: create it, or deploy its graph as a new version, or do nothing",
-    ))
-    .subcommand(file_command(
-        "diff",
-        "Show how the route named in a file differs from the live one",
-    ))
+        .subcommands(routes_as_code_commands())
 }

@@ -1,11 +1,11 @@
 //! The `routes` binary run as a user runs it, against a local mock server: operations, JSON
-//! output, `apply` (create, update, no-op), `diff`, bad arguments and missing credentials.
+//! output, API errors, bad arguments and missing credentials. Routes as code (`plan`, `apply`,
+//! `diff`…) is tested against the stateful emulator, in `routes_as_code.rs`.
 
 use assert_cmd::Command;
-use httpmock::Method::{GET, PATCH, POST};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use httpmock::Method::{GET, PATCH};
 
-use httpmock::{HttpMockResponse, Mock, MockServer};
+use httpmock::{Mock, MockServer};
 use serde_json::{Value, json};
 
 /// The workspace's one set of fixtures (the sample graph).
@@ -58,16 +58,6 @@ fn page(key: &str, items: Value) -> Value {
         "order_by_direction": "desc", key: items}})
 }
 
-/// A route file in a temporary folder.
-fn route_file(name: &str, elements: Value) -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let path = dir.path().join("route.json");
-    let text =
-        serde_json::to_string_pretty(&json!({"name": name, "elements": elements})).expect("json");
-    std::fs::write(&path, text).expect("write");
-    (dir, path)
-}
-
 async fn serve(
     server: &MockServer,
     method: httpmock::Method,
@@ -80,26 +70,6 @@ async fn serve(
                 .path(path)
                 .header("authorization", format!("Bearer {TOKEN}"));
             then.status(200).json_body(body);
-        })
-        .await
-}
-
-/// `GET …/routes/route-1` answering `routes` in order, the last one for ever after: reads of a
-/// route may lag a deployment, so `apply` reads until the new graph shows.
-async fn serve_reads(server: &MockServer, routes: Vec<Value>) -> Mock<'_> {
-    let next = AtomicUsize::new(0);
-    server
-        .mock_async(move |when, then| {
-            when.method(GET).path(format!("{}/route-1", base()));
-            then.respond_with(move |_| {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                let body = json!({"success": true, "result": routes[i.min(routes.len() - 1)]});
-                HttpMockResponse::builder()
-                    .status(200)
-                    .header("content-type", "application/json")
-                    .body(body.to_string())
-                    .build()
-            });
         })
         .await
 }
@@ -265,229 +235,6 @@ fn a_refused_connection_says_why_on_one_line() {
             && stderr.contains("Connection refused"),
         "{stderr}"
     );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn apply_creates_a_route_that_does_not_exist() {
-    let server = MockServer::start_async().await;
-    let list = serve(&server, GET, base(), page("routes", json!([]))).await;
-    let create = server
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path(base())
-                .json_body(json!({"name": "support-bot", "elements": graph("gpt-4o")}));
-            then.status(200).json_body(
-                json!({"success": true, "result": route("support-bot", graph("gpt-4o"))}),
-            );
-        })
-        .await;
-    let (_dir, file) = route_file("support-bot", graph("gpt-4o"));
-    let output = routes(&server)
-        .arg("apply")
-        .arg(&file)
-        .output()
-        .expect("runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    list.assert_async().await;
-    create.assert_async().await;
-    let applied = stdout_json(&output);
-    assert_eq!(applied["action"], "created");
-    assert_eq!(applied["route_id"], "route-1");
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn apply_deploys_a_changed_graph_as_a_new_version() {
-    let server = MockServer::start_async().await;
-    let wanted = graph("gpt-4o-mini");
-    serve(
-        &server,
-        GET,
-        base(),
-        page("routes", json!([route("support-bot", graph("gpt-4o"))])),
-    )
-    .await;
-    let create_version = server
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path(format!("{}/route-1/versions", base()))
-                .json_body(json!({"elements": wanted}));
-            then.status(200).json_body(
-                json!({"success": true, "result": route("support-bot", wanted.clone())}),
-            );
-        })
-        .await;
-    let version = json!({"version_id": "v-2", "active": "false", "data": wanted.to_string(),
-        "created_at": "2026-11-02 09:00:00"});
-    serve(
-        &server,
-        GET,
-        format!("{}/route-1/versions", base()),
-        page("versions", json!([version])),
-    )
-    .await;
-    let deploy = server
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path(format!("{}/route-1/deployments", base()))
-                .json_body(json!({"version_id": "v-2"}));
-            then.status(200).json_body(
-                json!({"success": true, "result": route("support-bot", wanted.clone())}),
-            );
-        })
-        .await;
-    let detail = json!({"success": true, "result": {"id": "route-1", "name": "support-bot",
-        "gateway_id": GATEWAY, "version_id": "v-2", "active": "true", "data": wanted.to_string(),
-        "created_at": "2026-11-02 09:00:00", "modified_at": "2026-11-02T09:00:01Z"}});
-    serve(
-        &server,
-        GET,
-        format!("{}/route-1/versions/v-2", base()),
-        detail,
-    )
-    .await;
-
-    // Read once to compare, then until the deployed graph shows.
-    let reads = serve_reads(
-        &server,
-        vec![
-            route("support-bot", graph("gpt-4o")),
-            route("support-bot", wanted.clone()),
-        ],
-    )
-    .await;
-
-    let (_dir, file) = route_file("support-bot", wanted.clone());
-    let output = routes(&server)
-        .arg("apply")
-        .arg(&file)
-        .output()
-        .expect("runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert_eq!(reads.calls_async().await, 2);
-    create_version.assert_async().await;
-    deploy.assert_async().await;
-    let applied = stdout_json(&output);
-    assert_eq!(applied["action"], "updated");
-    assert_eq!(applied["version_id"], "v-2");
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_second_apply_of_the_same_file_changes_nothing() {
-    let server = MockServer::start_async().await;
-    // The live graph is the file's, listed in another order: still the same graph.
-    let mut live = graph("gpt-4o");
-    live.as_array_mut().expect("array").reverse();
-    serve(
-        &server,
-        GET,
-        base(),
-        page("routes", json!([route("support-bot", live.clone())])),
-    )
-    .await;
-    serve_reads(&server, vec![route("support-bot", live)]).await;
-    let writes = server
-        .mock_async(|when, then| {
-            when.method(POST);
-            then.status(500);
-        })
-        .await;
-    let (_dir, file) = route_file("support-bot", graph("gpt-4o"));
-    let output = routes(&server)
-        .arg("apply")
-        .arg(&file)
-        .output()
-        .expect("runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert_eq!(stdout_json(&output)["action"], "unchanged");
-    assert_eq!(
-        writes.calls_async().await,
-        0,
-        "no request that changes anything"
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn diff_shows_the_change_or_says_there_is_none() {
-    let server = MockServer::start_async().await;
-    serve(
-        &server,
-        GET,
-        base(),
-        page("routes", json!([route("support-bot", graph("gpt-4o"))])),
-    )
-    .await;
-    serve_reads(&server, vec![route("support-bot", graph("gpt-4o"))]).await;
-    let (_dir, changed) = route_file("support-bot", graph("gpt-4o-mini"));
-    let output = routes(&server)
-        .arg("diff")
-        .arg(&changed)
-        .output()
-        .expect("runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let text = String::from_utf8_lossy(&output.stdout);
-    assert!(text.contains("-      \"model\": \"gpt-4o\","), "{text}");
-    assert!(
-        text.contains("+      \"model\": \"gpt-4o-mini\","),
-        "{text}"
-    );
-
-    let (_dir2, same) = route_file("support-bot", graph("gpt-4o"));
-    let output = routes(&server)
-        .arg("diff")
-        .arg(&same)
-        .output()
-        .expect("runs");
-    assert!(String::from_utf8_lossy(&output.stdout).contains("already has this graph"));
-
-    let (_dir3, absent) = route_file("new-route", graph("gpt-4o"));
-    let output = routes(&server)
-        .arg("diff")
-        .arg(&absent)
-        .output()
-        .expect("runs");
-    assert!(String::from_utf8_lossy(&output.stdout).contains("apply would create it"));
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn an_invalid_route_file_is_refused_before_any_request() {
-    let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|_, then| {
-            then.status(500);
-        })
-        .await;
-    let mut broken = graph("gpt-4o");
-    broken[4]["outputs"]["success"]["elementId"] = json!("nowhere");
-    let (_dir, file) = route_file("support-bot", broken);
-    let output = routes(&server)
-        .arg("apply")
-        .arg(&file)
-        .output()
-        .expect("runs");
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(
-        stderr.contains("not valid") && stderr.contains("nowhere"),
-        "{stderr}"
-    );
-    assert_eq!(any.calls_async().await, 0);
 }
 
 #[test]

@@ -146,3 +146,52 @@ fn graph_draws_mermaid_or_dot_and_explain_follows_a_request() {
     assert_eq!(code, 1);
     assert!(err.contains("--request is not JSON"), "{err}");
 }
+
+/// `test` runs each file's cases (in the file and in `<name>.tests.json` beside it) and shows
+/// the paths a failing request took; `schema` prints the route-file schema. No credentials.
+#[test]
+fn test_runs_the_cases_and_schema_prints_the_route_file_schema() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let passing = json!([{"name": "free users get the small model",
+                          "request": {"metadata": {"plan": "free"}},
+                          "expect": {"models": ["small"], "end": "end", "branches": {"plan": true}}}]);
+    write(
+        dir.path(),
+        "support.json",
+        &json!({"name": "support", "elements": fixtures::graph(), "tests": passing}),
+    );
+    let (code, out, err) = run(routes().arg("test").arg(dir.path()));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("support.json (support, 1 case passed)"),
+        "{out}"
+    );
+
+    let failing = json!([{"name": "pro users skip the split",
+                          "request": {"metadata": {"plan": "pro"}},
+                          "expect": {"models": ["large"]}}]);
+    write(dir.path(), "support.tests.json", &failing);
+    let (code, out, _) = run(routes().arg("test").arg(dir.path()));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "case `pro users skip the split` failed: expected models [`large`] to be tried"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("path: [70%] start → plan → split → large"),
+        "{out}"
+    );
+
+    let (code, out, err) = run(routes().arg("schema"));
+    assert_eq!(code, 0, "{err}");
+    let schema: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(schema["title"], "RouteFile");
+    assert_eq!(schema["required"], json!(["elements", "name"]));
+    let checked_in = include_str!("../../client/route-file.schema.json");
+    assert_eq!(
+        out, checked_in,
+        "generated/client/route-file.schema.json is stale: run `cargo run -p cloudflare-dynamic-routing-cli -- schema > generated/client/route-file.schema.json`"
+    );
+}

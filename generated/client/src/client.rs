@@ -601,9 +601,46 @@ impl Gateway<'_> {
             None => self.find_version(route_id, &wanted).await?,
         };
         self.create_deployment(route_id, &version_id).await?;
-        self.wait_until_visible(route_id, &version_id, &wanted)
-            .await?;
+        self.wait_until_visible("replace_graph", route_id, &version_id, |route| {
+            route
+                .graph()
+                .is_some_and(|graph| same_graph(&graph, &wanted))
+        })
+        .await?;
         self.get_version(route_id, &version_id).await
+    }
+
+    /// Puts an existing version live again (a rollback, or a graph that a version already
+    /// holds), waits until reads of the route show it, as [`Gateway::replace_graph`] does,
+    /// and returns it. No version is created.
+    ///
+    /// ```no_run
+    /// # use cloudflare_dynamic_routing::{Client, Error};
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let gateway = client.gateway("0d37909e38d3e99c29fa2cd343ac421a", "my-gateway");
+    /// let live = gateway.deploy_version("route-id", "version-id").await?;
+    /// println!("version {} is live again", live.version_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn deploy_version(
+        &self,
+        route_id: &str,
+        version_id: &str,
+    ) -> Result<VersionDetail, Error> {
+        let version = self.get_version(route_id, version_id).await?;
+        let graph = version.graph();
+        self.create_deployment(route_id, version_id).await?;
+        // Reads show the deployment when they carry this version's graph, or, for a graph
+        // that cannot be compared, this version's id.
+        self.wait_until_visible("deploy_version", route_id, version_id, |route| {
+            match (&graph, known_graph(route)) {
+                (Some(wanted), Some(live)) => same_graph(wanted, &live),
+                _ => route.version.version_id == version_id,
+            }
+        })
+        .await?;
+        Ok(version)
     }
 
     /// The newest of a route's versions whose graph is `wanted`.
@@ -621,12 +658,13 @@ impl Gateway<'_> {
             })
     }
 
-    /// Re-reads the route, with backoff, until it shows `wanted`, or the wait runs out.
+    /// Re-reads the route, with backoff, until `shows` holds for it, or the wait runs out.
     async fn wait_until_visible(
         &self,
+        operation: &'static str,
         route_id: &str,
         version_id: &str,
-        wanted: &[RouteElement],
+        shows: impl Fn(&Route) -> bool,
     ) -> Result<(), Error> {
         let wait = self.client.settings.deploy_wait;
         if !wait.enabled() {
@@ -635,10 +673,7 @@ impl Gateway<'_> {
         let started = std::time::Instant::now();
         for read in 1.. {
             let route = self.get_route(route_id).await?;
-            if route
-                .graph()
-                .is_some_and(|graph| same_graph(&graph, wanted))
-            {
+            if shows(&route) {
                 return Ok(());
             }
             let Some(pause) = wait.pause(read, started.elapsed()) else {
@@ -647,10 +682,15 @@ impl Gateway<'_> {
             tokio::time::sleep(pause).await;
         }
         Err(Error::DeployNotVisible {
-            operation: "replace_graph",
+            operation,
             route_id: route_id.to_string(),
             version_id: version_id.to_string(),
             waited: started.elapsed(),
         })
     }
+}
+
+/// A route's graph as known elements, when it has one and every kind is known.
+fn known_graph(route: &Route) -> Option<Vec<RouteElement>> {
+    crate::graph::known_elements(&route.graph()?).ok()
 }

@@ -40,7 +40,9 @@ mod error;
 mod extensions;
 pub mod graph;
 mod number;
+pub mod reconcile;
 pub mod retry;
+pub mod route_file;
 mod tls;
 mod transport;
 

@@ -50,6 +50,9 @@ pub struct EmulatorConfig {
     pub token: Option<String>,
     /// Live style only: what reads of one route or version put in `elements`.
     pub missing_elements: MissingElements,
+    /// Added before answering every request, as a network round trip to Cloudflare would be;
+    /// zero by default. Benchmarks use it to measure what concurrency buys.
+    pub latency: std::time::Duration,
 }
 
 impl Default for EmulatorConfig {
@@ -77,6 +80,7 @@ impl EmulatorConfig {
             read_lag: Self::DEFAULT_READ_LAG,
             token: None,
             missing_elements: MissingElements::Absent,
+            latency: std::time::Duration::ZERO,
         }
     }
 
@@ -89,6 +93,12 @@ impl EmulatorConfig {
     /// Accepting only this credential.
     pub fn with_token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(token.into());
+        self
+    }
+
+    /// Answering every request `latency` late.
+    pub fn with_latency(mut self, latency: std::time::Duration) -> Self {
+        self.latency = latency;
         self
     }
 

@@ -24,6 +24,9 @@ struct Args {
     /// The only API token accepted (default: any non-empty token).
     #[arg(long)]
     token: Option<String>,
+    /// Milliseconds added before answering every request, like a round trip to Cloudflare.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -43,6 +46,7 @@ async fn main() -> ExitCode {
         style,
         read_lag: args.read_lag,
         token: args.token.clone(),
+        latency: std::time::Duration::from_millis(args.latency_ms),
         ..EmulatorConfig::live()
     };
     let address = SocketAddr::from(([127, 0, 0, 1], args.port));

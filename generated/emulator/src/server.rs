@@ -218,7 +218,7 @@ impl fmt::Display for DropConnection {
 
 impl std::error::Error for DropConnection {}
 
-/// One request: recorded, then any fault, then credentials, then the router.
+/// One request: recorded, then the configured latency, then any fault, then credentials, then the router.
 async fn handle(
     shared: Arc<Shared>,
     router: Router,
@@ -247,6 +247,9 @@ async fn handle(
         return Ok(too_large.render(style));
     };
 
+    if !shared.config.latency.is_zero() {
+        tokio::time::sleep(shared.config.latency).await;
+    }
     let fault = lock(&shared.faults).fire(operation);
     let mut drop_after = false;
     match fault {

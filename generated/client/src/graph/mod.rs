@@ -1,6 +1,6 @@
 //! Route graphs as checked values: accessors on the generated `RouteElement`, a typed builder,
-//! validation before sending, graph equality, pictures (Mermaid, Graphviz DOT), an offline
-//! explanation of where a request goes, and route files.
+//! validation before sending, graph equality, pictures (Mermaid, Graphviz DOT) and an offline
+//! explanation of where a request goes.
 //!
 //! Each idea has one home: links resolve through one by-id index (`index`), percentage labels
 //! are read by [`Percent`] alone, and graphs compare through [`same_graph`] alone.
@@ -12,7 +12,6 @@ mod compare;
 pub mod conditions;
 mod element;
 pub mod explain;
-pub mod file;
 mod index;
 mod percent;
 pub mod render;
@@ -24,7 +23,6 @@ pub use compare::{in_id_order, same_graph};
 pub use conditions::{DOCUMENTED_OPERATORS, Doubt, Evaluation, Verdict, evaluate_conditions};
 pub use element::{ElementKind, Output};
 pub use explain::{Decision, DecisionKind, Explanation, Reason, RequestPath, Stop, explain};
-pub use file::RouteFileError;
 pub use percent::Percent;
 pub use render::{to_dot, to_mermaid};
 pub use validate::{Problem, Rule, undocumented_operators, validate};

@@ -14,7 +14,7 @@ use crate::support::fixtures::{
     ACCOUNT, GATEWAY, ROUTE_ID, deployment, envelope_result, error_body, full_route, graph,
     listed_route, page, route, routes_path, version,
 };
-use cloudflare_dynamic_routing::graph::{self, explain, to_dot, to_mermaid, validate};
+use cloudflare_dynamic_routing::graph::{explain, to_dot, to_mermaid, validate};
 use cloudflare_dynamic_routing::types::{
     DeploymentPageResponse, ErrorBody, NewDeployment, NewRoute, NewVersion, RouteElement,
     RoutePageResponse, RouteResponse, RouteUpdate, RouteWithoutDeploymentResponse,
@@ -628,16 +628,16 @@ fn exercise_graph(elements: &[RouteElement], request: &Value) {
 }
 
 fn exercise_route_file(text: &str, request: &Value) {
-    match graph::file::from_json(text) {
+    match cloudflare_dynamic_routing::route_file::from_json(text) {
         Ok(route) => {
-            let written = graph::file::to_json(&route);
+            let written = cloudflare_dynamic_routing::route_file::to_json(&route);
             assert!(written.ends_with('\n'));
             // Read back, it is the same route; numbers may differ in the last bit, since
             // serde_json's default float parsing is not exactly rounded.
-            let reread = graph::file::from_json(&written)
+            let reread = cloudflare_dynamic_routing::route_file::from_json(&written)
                 .unwrap_or_else(|e| panic!("a written route file does not read back: {e}"));
             assert_eq!(reread.name, route.name);
-            let ids = |r: &NewRoute| {
+            let ids = |r: &cloudflare_dynamic_routing::route_file::RouteFile| {
                 r.elements
                     .iter()
                     .map(|e| e.id().to_string())
@@ -675,7 +675,7 @@ fn the_seeds_decode_as_their_types() {
     assert!(decode_as::<DeploymentPageResponse>(&bytes[6]).is_some());
     assert!(decode_as::<ErrorBody>(&bytes[7]).is_some());
     assert!(decode_as::<NewRoute>(&bytes[8]).is_some());
-    assert!(graph::file::from_json(&seeds[8].to_string()).is_ok());
+    assert!(cloudflare_dynamic_routing::route_file::from_json(&seeds[8].to_string()).is_ok());
     assert!(decode_as::<RouteUpdate>(&bytes[9]).is_some());
     assert!(decode_as::<NewVersion>(&bytes[10]).is_some());
     assert!(decode_as::<NewDeployment>(&bytes[11]).is_some());
@@ -710,7 +710,7 @@ proptest! {
 
     #[test]
     fn arbitrary_strings_never_panic_route_files(text in "\\PC{0,64}|.{0,64}") {
-        if let Err(error) = graph::file::from_json(&text) {
+        if let Err(error) = cloudflare_dynamic_routing::route_file::from_json(&text) {
             prop_assert!(!error.to_string().is_empty());
         }
     }

@@ -1,0 +1,308 @@
+//! How `plan`, `diff`, `apply`, `export`, `history` and `rollback` show what they found: an
+//! aligned table and coloured changes on a terminal, the same text without colour otherwise
+//! (`anstream` strips the colour when standard output is not a terminal, or `NO_COLOR` is set),
+//! and with `--output json` a stable JSON document (documented in the README).
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use anstyle::{AnsiColor, Style};
+use cloudflare_dynamic_routing::graph::{in_id_order, known_elements};
+use cloudflare_dynamic_routing::reconcile::{
+    Action, Applied, Deploy, ElementChange, History, Outcome, Plan, Rollback,
+};
+use serde::Serialize;
+use similar::{ChangeTag, TextDiff};
+
+const ADD: Style = AnsiColor::Green.on_default();
+const REMOVE: Style = AnsiColor::Red.on_default();
+const CHANGE: Style = AnsiColor::Yellow.on_default();
+const QUIET: Style = Style::new().dimmed();
+
+/// Text in a style; the reset is added only when there is a style.
+fn paint(style: Style, text: &str) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+/// Prints `text` to standard output, colour stripped when it is not a terminal.
+pub fn print(text: &str) {
+    let mut out = anstream::stdout();
+    // A closed pipe (`routes plan … | head`) is not worth a panic.
+    let _ = out.write_all(text.as_bytes());
+}
+
+/// Prints `value` as pretty JSON.
+pub fn print_json<T: Serialize>(value: &T) {
+    print(&pretty(value));
+}
+
+/// Rows as columns padded to their widest cell (cells may hold colour codes, which take no
+/// room).
+fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let visible = |cell: &str| {
+        anstream::adapter::strip_str(cell)
+            .to_string()
+            .chars()
+            .count()
+    };
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(visible(cell));
+        }
+    }
+    let mut text = String::new();
+    let mut line = |cells: Vec<String>| {
+        let mut out = String::new();
+        for (i, (cell, width)) in cells.iter().zip(&widths).enumerate() {
+            if i + 1 == cells.len() {
+                out.push_str(cell);
+            } else {
+                out.push_str(cell);
+                out.push_str(&" ".repeat(width - visible(cell) + 2));
+            }
+        }
+        text.push_str(out.trim_end());
+        text.push('\n');
+    };
+    line(
+        header
+            .iter()
+            .map(|h| paint(Style::new().bold(), h))
+            .collect(),
+    );
+    for row in rows {
+        line(row.clone());
+    }
+    text
+}
+
+fn change_line(change: &ElementChange) -> String {
+    let style = match change.change {
+        cloudflare_dynamic_routing::reconcile::Change::Added => ADD,
+        cloudflare_dynamic_routing::reconcile::Change::Removed => REMOVE,
+        cloudflare_dynamic_routing::reconcile::Change::Changed { .. } => CHANGE,
+    };
+    format!("      {}\n", paint(style, &change.to_string()))
+}
+
+/// A plan as a table, each changing route's element changes under the table, and a summary.
+pub fn plan(plan: &Plan) -> String {
+    let mut rows = Vec::new();
+    let mut details = String::new();
+    for route in &plan.routes {
+        let (label, style) = match &route.action {
+            Action::Create { .. } => ("create", ADD),
+            Action::Update { .. } => ("update", CHANGE),
+            Action::Unchanged => ("unchanged", QUIET),
+            Action::Extra => ("not in files", QUIET),
+            Action::Delete => ("delete", REMOVE),
+        };
+        let source = match &route.source {
+            Some(path) => path.display().to_string(),
+            None => "-".to_string(),
+        };
+        rows.push(vec![
+            paint(style, label),
+            route.name.clone(),
+            route
+                .route_id
+                .clone()
+                .unwrap_or_else(|| "(new)".to_string()),
+            source,
+        ]);
+        match &route.action {
+            Action::Create { changes, .. } => {
+                let _ = writeln!(details, "  {} {}:", paint(ADD, "+"), route.name);
+                details.extend(changes.iter().map(change_line));
+            }
+            Action::Update { rename, graph } => {
+                let _ = writeln!(details, "  {} {}:", paint(CHANGE, "~"), route.name);
+                if let Some(rename) = rename {
+                    let _ = writeln!(details, "      rename `{}` → `{}`", rename.from, rename.to);
+                }
+                if let Some(graph) = graph {
+                    let how = match &graph.deploy {
+                        Deploy::NewVersion => "as a new version".to_string(),
+                        Deploy::ExistingVersion { version_id } => {
+                            format!("by deploying existing version `{version_id}` again")
+                        }
+                    };
+                    let _ = writeln!(details, "      graph changes, {how}:");
+                    details.extend(graph.changes.iter().map(change_line));
+                }
+            }
+            Action::Delete => {
+                let _ = writeln!(details, "  {} {}: deleted", paint(REMOVE, "-"), route.name);
+            }
+            Action::Unchanged | Action::Extra => {}
+        }
+    }
+    let mut text = table(&["ACTION", "ROUTE", "ID", "FILE"], &rows);
+    if !details.is_empty() {
+        text.push('\n');
+        text.push_str(&details);
+    }
+    let summary = plan.summary();
+    let _ = writeln!(text, "\n{summary}");
+    if summary.extra > 0 {
+        text.push_str("routes not in any file are left alone; `apply --prune` deletes them\n");
+    }
+    text
+}
+
+/// The plan as JSON: `changes` (whether applying would change anything), `summary`, `routes`.
+pub fn plan_json(plan: &Plan) -> serde_json::Value {
+    serde_json::json!({
+        "changes": plan.has_changes(),
+        "summary": plan.summary(),
+        "routes": plan.routes,
+    })
+}
+
+/// Each changing graph as a unified diff of its JSON (elements in id order), coloured.
+pub fn graph_diffs(plan: &Plan) -> String {
+    let mut text = String::new();
+    for route in &plan.routes {
+        let (live, wanted) = match &route.action {
+            Action::Create { elements, .. } => (String::new(), pretty(&in_id_order(elements))),
+            Action::Update {
+                graph: Some(graph), ..
+            } => {
+                let live = match known_elements(&graph.live) {
+                    Ok(known) => pretty(&in_id_order(&known)),
+                    Err(_) => pretty(&graph.live),
+                };
+                (live, pretty(&in_id_order(&graph.elements)))
+            }
+            _ => continue,
+        };
+        let source = route
+            .source
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let live_name = match &route.route_id {
+            Some(id) => format!("live {} ({id})", route.name),
+            None => format!("live {} (does not exist)", route.name),
+        };
+        let _ = writeln!(text, "{}", paint(REMOVE, &format!("--- {live_name}")));
+        let _ = writeln!(text, "{}", paint(ADD, &format!("+++ {source}")));
+        let diff = TextDiff::from_lines(&live, &wanted);
+        for hunk in diff.unified_diff().iter_hunks() {
+            let _ = writeln!(
+                text,
+                "{}",
+                paint(Style::new().bold(), &hunk.header().to_string())
+            );
+            for change in hunk.iter_changes() {
+                let (sign, style) = match change.tag() {
+                    ChangeTag::Delete => ("-", REMOVE),
+                    ChangeTag::Insert => ("+", ADD),
+                    ChangeTag::Equal => (" ", Style::new()),
+                };
+                let line = format!("{sign}{}", change.value().trim_end_matches('\n'));
+                let _ = writeln!(text, "{}", paint(style, &line));
+            }
+        }
+    }
+    text
+}
+
+/// Pretty JSON with a final newline, for diffs.
+fn pretty<T: Serialize + ?Sized>(value: &T) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// What `apply` did, one line per route changed.
+pub fn applied(done: &[Applied]) -> String {
+    if done.is_empty() {
+        return "nothing to change\n".to_string();
+    }
+    let mut text = String::new();
+    for applied in done {
+        let what = match &applied.outcome {
+            Outcome::Created => paint(ADD, "created"),
+            Outcome::Deleted => paint(REMOVE, "deleted"),
+            Outcome::Updated {
+                renamed_from,
+                deployed_version,
+                new_version,
+            } => {
+                let mut parts = Vec::new();
+                if let Some(from) = renamed_from {
+                    parts.push(format!("renamed from `{from}`"));
+                }
+                if let Some(version) = deployed_version {
+                    parts.push(match new_version {
+                        Some(false) => format!("deployed existing version `{version}`"),
+                        _ => format!("deployed new version `{version}`"),
+                    });
+                }
+                paint(CHANGE, &parts.join(", "))
+            }
+        };
+        let _ = writeln!(text, "{} ({}): {what}", applied.name, applied.route_id);
+    }
+    text
+}
+
+/// A route's versions as a table, with each version's changes under it.
+pub fn history(history: &History) -> String {
+    let mut text = format!(
+        "route {} ({}); live version: {}\n\n",
+        history.name, history.route_id, history.live_version
+    );
+    let mut rows = Vec::new();
+    for version in &history.versions {
+        let id = if version.live {
+            paint(ADD, &format!("{} (live)", version.version_id))
+        } else {
+            version.version_id.clone()
+        };
+        let changes = match &version.changes {
+            None => "-".to_string(),
+            Some(changes) if changes.is_empty() => "no graph change".to_string(),
+            Some(changes) => changes
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+        };
+        rows.push(vec![
+            id,
+            version.created_at.clone(),
+            version.deployed_at.join(", "),
+            version.elements.map_or("?".to_string(), |n| n.to_string()),
+            changes,
+        ]);
+    }
+    text.push_str(&table(
+        &[
+            "VERSION",
+            "CREATED",
+            "DEPLOYED",
+            "ELEMENTS",
+            "CHANGES FROM THE VERSION BEFORE",
+        ],
+        &rows,
+    ));
+    text
+}
+
+/// What `rollback` did.
+pub fn rollback(rollback: &Rollback) -> String {
+    if rollback.deployed {
+        format!(
+            "route {} ({}): rolled back from version `{}` to version `{}`; reads show it live\n",
+            rollback.name, rollback.route_id, rollback.from_version, rollback.to_version
+        )
+    } else {
+        format!(
+            "route {} ({}): version `{}` is already live; nothing was sent\n",
+            rollback.name, rollback.route_id, rollback.to_version
+        )
+    }
+}

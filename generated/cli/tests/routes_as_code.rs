@@ -1,0 +1,543 @@
+//! Routes as code against the emulator, in its documented and in its live style, on a gateway
+//! that already holds more routes than one page: `apply` of one file converging (create; again
+//! → no write; change → one version and one deployment; again at once → no write despite the
+//! live API's read lag; invalid → nothing sent), a directory planned and applied, rename with a
+//! pinned id, prune, export then plan, rollback, history, an existing version redeployed, a
+//! failing route test, and the exact requests a plan makes. Every exit code is asserted;
+//! writes are counted from what the emulator received.
+
+use assert_cmd::Command;
+use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig, Operation};
+use serde_json::{Value, json};
+
+/// The workspace's one set of fixtures (the sample graph).
+#[path = "../../client/tests/support/fixtures.rs"]
+mod fixtures;
+
+const ACCOUNT: &str = "acct-emulated";
+const GATEWAY: &str = "gw-emulated";
+const TOKEN: &str = "emulator-token";
+/// More than the 50 routes `apply` reads a page, so finding a route takes two pages.
+const OTHER_ROUTES: usize = 55;
+
+/// One test per answer style for a scenario `async fn(EmulatorConfig)`.
+macro_rules! in_both_styles {
+    ($scenario:ident: $documented:ident, $live:ident) => {
+        #[tokio::test(flavor = "multi_thread")]
+        async fn $documented() {
+            $scenario(EmulatorConfig::documented()).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread")]
+        async fn $live() {
+            $scenario(EmulatorConfig::live()).await;
+        }
+    };
+}
+
+/// An emulator in `config`'s style whose gateway already has [`OTHER_ROUTES`] routes.
+async fn busy_gateway(config: EmulatorConfig) -> Emulator {
+    let emulator = Emulator::start(config).await.expect("the emulator starts");
+    for n in 0..OTHER_ROUTES {
+        emulator
+            .seed_route(
+                ACCOUNT,
+                GATEWAY,
+                &format!("other-{n:02}"),
+                fixtures::graph(),
+            )
+            .expect("a seeded route");
+    }
+    emulator
+}
+
+/// The `routes` binary pointed at `emulator`.
+fn routes(emulator: &Emulator) -> Command {
+    let mut command = Command::cargo_bin("routes").expect("the routes binary");
+    command
+        .env_clear()
+        .env("CLOUDFLARE_API_TOKEN", TOKEN)
+        .env("CLOUDFLARE_BASE_URL", emulator.base_url())
+        .env("CLOUDFLARE_ACCOUNT_ID", ACCOUNT)
+        .env("CLOUDFLARE_GATEWAY_ID", GATEWAY);
+    command
+}
+
+/// The sample graph with its `large` model calling `model`.
+fn graph(model: &str) -> Value {
+    let mut graph = fixtures::graph();
+    for element in graph.as_array_mut().expect("an array") {
+        if element["id"] == "large" {
+            element["properties"]["model"] = json!(model);
+        }
+    }
+    graph
+}
+
+/// Runs `routes <command> <file>` with a route file of `name` and `elements`; returns the
+/// exit code, standard output and standard error.
+fn run(emulator: &Emulator, command: &str, name: &str, elements: Value) -> (i32, String, String) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("route.json");
+    let text =
+        serde_json::to_string_pretty(&json!({"name": name, "elements": elements})).expect("json");
+    std::fs::write(&path, text).expect("write");
+    run_args(
+        emulator,
+        dir.path(),
+        &[command, &path.display().to_string()],
+    )
+}
+
+/// The writes the emulator received since the last call, by operation, and forgets them.
+fn writes_since(emulator: &Emulator) -> Vec<Operation> {
+    let writes = emulator
+        .writes()
+        .into_iter()
+        .map(|request| request.operation.expect("a known operation"))
+        .collect();
+    emulator.clear_requests();
+    writes
+}
+
+/// `apply` → `apply` → change → `apply` → `apply`, then `diff` and an invalid file.
+async fn apply_converges(config: EmulatorConfig) {
+    let style = config.style.name();
+    let emulator = busy_gateway(config).await;
+
+    let (code, out, err) = run(&emulator, "apply", "support-bot", graph("gpt-4o"));
+    assert_eq!(code, 0, "{style}: {err}");
+    assert!(out.contains("support-bot (route-"), "{style}: {out}");
+    assert!(out.contains("created"), "{style}: {out}");
+    assert_eq!(writes_since(&emulator), [Operation::CreateRoute], "{style}");
+
+    let (code, out, err) = run(&emulator, "apply", "support-bot", graph("gpt-4o"));
+    assert_eq!(code, 0, "{style}: {err}");
+    assert_eq!(out, "nothing to change\n", "{style}");
+    assert_eq!(
+        writes_since(&emulator),
+        [],
+        "{style}: applying again writes nothing"
+    );
+
+    let (code, out, err) = run(&emulator, "diff", "support-bot", graph("gpt-4o-mini"));
+    assert_eq!(code, 2, "{style}: a difference exits 2: {err}");
+    assert!(
+        out.contains("+      \"model\": \"gpt-4o-mini\","),
+        "{style}: {out}"
+    );
+    assert_eq!(writes_since(&emulator), [], "{style}: diff writes nothing");
+
+    let (code, out, err) = run(&emulator, "apply", "support-bot", graph("gpt-4o-mini"));
+    assert_eq!(code, 0, "{style}: {err}");
+    assert!(out.contains("deployed new version"), "{style}: {out}");
+    assert_eq!(
+        writes_since(&emulator),
+        [Operation::CreateVersion, Operation::CreateDeployment],
+        "{style}: one version, one deployment"
+    );
+
+    // At once, while the live style would still serve the old graph had `apply` not waited.
+    let (code, out, err) = run(&emulator, "apply", "support-bot", graph("gpt-4o-mini"));
+    assert_eq!(code, 0, "{style}: {err}");
+    assert_eq!(out, "nothing to change\n", "{style}");
+    assert_eq!(
+        writes_since(&emulator),
+        [],
+        "{style}: no write despite the lag"
+    );
+
+    let (code, out, err) = run(&emulator, "diff", "support-bot", graph("gpt-4o-mini"));
+    assert_eq!(code, 0, "{style}: no difference exits 0: {err}");
+    assert_eq!(out, "no graph differs from its file\n", "{style}");
+
+    emulator.clear_requests();
+    let mut broken = graph("gpt-4o");
+    broken[4]["outputs"]["success"]["elementId"] = json!("nowhere");
+    let (code, _, err) = run(&emulator, "apply", "support-bot", broken);
+    assert_eq!(code, 1, "{style}: an invalid graph fails");
+    assert!(err.contains("nowhere"), "{style}: {err}");
+    assert!(emulator.requests().is_empty(), "{style}: nothing was sent");
+}
+
+in_both_styles!(apply_converges: apply_converges_against_the_documented_style, apply_converges_against_the_live_style);
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_converges_when_live_reads_send_elements_as_null_or_empty() {
+    use cloudflare_dynamic_routing_emulator::MissingElements;
+    for missing in [MissingElements::Null, MissingElements::Empty] {
+        apply_converges(EmulatorConfig::live().with_missing_elements(missing)).await;
+    }
+}
+
+/// Runs `routes <args>` against `emulator` in `dir`; the exit code, standard output and error.
+fn run_args(emulator: &Emulator, dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let output = routes(emulator)
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Writes `routes/<file>` in `dir` with `route`.
+fn write_route(dir: &std::path::Path, file: &str, route: &Value) {
+    let folder = dir.join("routes");
+    std::fs::create_dir_all(&folder).expect("a folder");
+    let text = serde_json::to_string_pretty(route).expect("json");
+    std::fs::write(folder.join(file), text).expect("write");
+}
+
+/// The plan `routes plan … --output json` prints, as JSON.
+fn planned(emulator: &Emulator, dir: &std::path::Path, extra: &[&str]) -> (i32, Value) {
+    let mut args = vec!["plan", "routes", "--output", "json"];
+    args.extend_from_slice(extra);
+    let (code, out, err) = run_args(emulator, dir, &args);
+    assert!(code == 0 || code == 2, "plan failed ({code}): {err}");
+    (code, serde_json::from_str(&out).expect("the plan is JSON"))
+}
+
+/// The actions of a JSON plan for the routes files describe, by name.
+fn actions(plan: &Value) -> Vec<(String, String)> {
+    plan["routes"]
+        .as_array()
+        .expect("routes")
+        .iter()
+        .filter(|r| !r["source"].is_null())
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap_or_default().to_string(),
+                r["action"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A directory of two routes onto a gateway of 55 others: plan (2), apply, plan again (0),
+/// apply again writes nothing; a pinned id renames in place; prune only with the flag; export
+/// then plan is clean.
+async fn a_directory_converges(config: EmulatorConfig) {
+    let style = config.style.name();
+    let emulator = busy_gateway(config).await;
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let dir = dir.path();
+    write_route(
+        dir,
+        "support.json",
+        &json!({"name": "support", "elements": graph("gpt-4o")}),
+    );
+    write_route(
+        dir,
+        "billing.json",
+        &json!({"name": "billing", "elements": graph("gpt-4o-mini")}),
+    );
+
+    let (code, plan) = planned(&emulator, dir, &[]);
+    assert_eq!(code, 2, "{style}: changes exit 2");
+    assert_eq!(
+        actions(&plan),
+        [
+            ("billing".into(), "create".into()),
+            ("support".into(), "create".into())
+        ],
+        "{style}"
+    );
+    assert_eq!(
+        plan["summary"]["extra"], OTHER_ROUTES,
+        "{style}: others are shown"
+    );
+    assert_eq!(writes_since(&emulator), [], "{style}: plan writes nothing");
+
+    let (code, out, err) = run_args(&emulator, dir, &["apply", "routes"]);
+    assert_eq!(code, 0, "{style}: {err}");
+    assert!(
+        out.contains("billing (route-") && out.contains("created"),
+        "{style}: {out}"
+    );
+    assert_eq!(
+        writes_since(&emulator),
+        [Operation::CreateRoute, Operation::CreateRoute],
+        "{style}"
+    );
+
+    let (code, plan) = planned(&emulator, dir, &[]);
+    assert_eq!(code, 0, "{style}: nothing to change exits 0");
+    assert_eq!(plan["changes"], false, "{style}");
+    let (code, out, _) = run_args(&emulator, dir, &["apply", "routes"]);
+    assert_eq!((code, out.as_str()), (0, "nothing to change\n"), "{style}");
+    assert_eq!(
+        writes_since(&emulator),
+        [],
+        "{style}: re-apply sends no write"
+    );
+
+    // Export adopts the gateway; planning the export at once changes nothing.
+    let (code, out, err) = run_args(&emulator, dir, &["export", "exported"]);
+    assert_eq!(code, 0, "{style}: {err}");
+    assert!(
+        out.contains(&format!("{} routes exported", OTHER_ROUTES + 2)),
+        "{style}: {out}"
+    );
+    let support = std::fs::read_to_string(dir.join("exported/support.json")).expect("exported");
+    assert!(
+        support.starts_with("{\n  \"id\": \"route-"),
+        "{style}: id pinned first: {support}"
+    );
+    assert!(
+        support.contains("\"timeout\": 30000"),
+        "{style}: integers stay integers"
+    );
+    let (code, out, err) = run_args(&emulator, dir, &["plan", "exported"]);
+    assert_eq!(code, 0, "{style}: export then plan is clean: {out}{err}");
+    assert_eq!(writes_since(&emulator), [], "{style}");
+    // A second export writes the same bytes; a changed file is kept unless --force.
+    std::fs::write(dir.join("exported/billing.json"), "{}").expect("write");
+    let (code, _, err) = run_args(&emulator, dir, &["export", "exported"]);
+    assert_eq!(code, 1, "{style}: {err}");
+    assert!(
+        err.contains("billing.json") && err.contains("--force"),
+        "{style}: {err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("exported/billing.json")).expect("kept"),
+        "{}"
+    );
+    let (code, _, err) = run_args(&emulator, dir, &["export", "exported", "--force"]);
+    assert_eq!(code, 0, "{style}: {err}");
+
+    // Rename in place: the exported file pins the id, so a new name is a PATCH.
+    let path = dir.join("exported/support.json");
+    let renamed = std::fs::read_to_string(&path)
+        .expect("read")
+        .replace("\"name\": \"support\"", "\"name\": \"helpdesk\"");
+    std::fs::write(&path, renamed).expect("write");
+    let (code, out, _) = run_args(&emulator, dir, &["plan", "exported"]);
+    assert_eq!(code, 2, "{style}");
+    assert!(
+        out.contains("rename `support` → `helpdesk`"),
+        "{style}: {out}"
+    );
+    let (code, out, err) = run_args(&emulator, dir, &["apply", "exported"]);
+    assert_eq!(code, 0, "{style}: {err}");
+    assert!(out.contains("renamed from `support`"), "{style}: {out}");
+    assert_eq!(
+        writes_since(&emulator),
+        [Operation::UpdateRoute],
+        "{style}: one PATCH"
+    );
+
+    // Prune: `billing`'s exported file is removed; without --prune the route is shown and
+    // left alone, with it it is deleted.
+    std::fs::remove_file(dir.join("exported/billing.json")).expect("remove");
+    let (code, plan) = planned(&emulator, dir, &[]);
+    assert_eq!(code, 2, "{style}: `support` is a new route to `routes/`");
+    assert_eq!(plan["summary"]["extra"], OTHER_ROUTES + 1, "{style}");
+    let before = emulator.requests().len();
+    let (code, out, err) = run_args(&emulator, dir, &["apply", "exported"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "nothing to change\n"),
+        "{style}: {err}"
+    );
+    assert!(emulator.requests().len() > before);
+    assert_eq!(
+        writes_since(&emulator),
+        [],
+        "{style}: without --prune nothing is deleted"
+    );
+    let (code, out, err) = run_args(&emulator, dir, &["apply", "exported", "--prune"]);
+    assert_eq!(code, 0, "{style}: {err}");
+    assert!(
+        out.starts_with("billing (route-") && out.ends_with("): deleted\n"),
+        "{style}: {out}"
+    );
+    assert_eq!(writes_since(&emulator), [Operation::DeleteRoute], "{style}");
+    let (code, _, _) = run_args(&emulator, dir, &["plan", "exported", "--prune"]);
+    assert_eq!(code, 0, "{style}: every route left has its file");
+}
+
+in_both_styles!(a_directory_converges: a_directory_converges_against_the_documented_style, a_directory_converges_against_the_live_style);
+
+/// Rollback deploys the previous version without creating one; history shows both versions
+/// and the change between them; applying the old graph again deploys its version.
+async fn rollback_and_history(config: EmulatorConfig) {
+    let style = config.style.name();
+    let emulator = busy_gateway(config).await;
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let dir = dir.path();
+    write_route(
+        dir,
+        "support.json",
+        &json!({"name": "support", "elements": graph("gpt-4o")}),
+    );
+    assert_eq!(
+        run_args(&emulator, dir, &["apply", "routes"]).0,
+        0,
+        "{style}"
+    );
+    write_route(
+        dir,
+        "support.json",
+        &json!({"name": "support", "elements": graph("gpt-4.1")}),
+    );
+    assert_eq!(
+        run_args(&emulator, dir, &["apply", "routes"]).0,
+        0,
+        "{style}"
+    );
+    writes_since(&emulator);
+
+    let (code, out, err) = run_args(&emulator, dir, &["history", "support", "--output", "json"]);
+    assert_eq!(code, 0, "{style}: {err}");
+    let history: Value = serde_json::from_str(&out).expect("JSON");
+    let versions = history["versions"].as_array().expect("versions");
+    assert_eq!(versions.len(), 2, "{style}: {out}");
+    assert_eq!(versions[1]["live"], true, "{style}");
+    assert_eq!(
+        versions[1]["changes"],
+        json!([{"element_id": "large", "change": "changed", "fields": ["/properties/model"]}]),
+        "{style}"
+    );
+    let first = versions[0]["version_id"].as_str().expect("id").to_string();
+    let second = versions[1]["version_id"].as_str().expect("id").to_string();
+
+    let (code, out, err) = run_args(&emulator, dir, &["rollback", "support"]);
+    assert_eq!(code, 0, "{style}: {err}");
+    assert!(
+        out.contains(&format!(
+            "rolled back from version `{second}` to version `{first}`"
+        )),
+        "{style}: {out}"
+    );
+    assert_eq!(
+        writes_since(&emulator),
+        [Operation::CreateDeployment],
+        "{style}: no new version"
+    );
+    let (code, out, _) = run_args(&emulator, dir, &["plan", "routes"]);
+    assert_eq!(code, 2, "{style}: the file now differs from what is live");
+    assert!(
+        out.contains(&format!("deploying existing version `{second}`")),
+        "{style}: {out}"
+    );
+    let (code, out, err) = run_args(&emulator, dir, &["apply", "routes"]);
+    assert_eq!(code, 0, "{style}: {err}");
+    assert!(
+        out.contains(&format!("deployed existing version `{second}`")),
+        "{style}: {out}"
+    );
+    assert_eq!(
+        writes_since(&emulator),
+        [Operation::CreateDeployment],
+        "{style}: a graph a version holds is deployed, not created again"
+    );
+
+    let (code, out, err) = run_args(&emulator, dir, &["rollback", "support", "--to", &second]);
+    assert_eq!(code, 0, "{style}: {err}");
+    assert!(
+        out.contains("already live; nothing was sent"),
+        "{style}: {out}"
+    );
+    let (code, _, err) = run_args(&emulator, dir, &["rollback", "nonesuch"]);
+    assert_eq!(code, 1, "{style}");
+    assert!(
+        err.contains("no route on the gateway has the id or name `nonesuch`"),
+        "{err}"
+    );
+    let (code, out, _) = run_args(&emulator, dir, &["history", "support"]);
+    assert_eq!(code, 0, "{style}");
+    assert!(out.contains(&format!("{second} (live)")), "{style}: {out}");
+    assert_eq!(writes_since(&emulator), [], "{style}");
+}
+
+in_both_styles!(rollback_and_history: rollback_and_history_against_the_documented_style, rollback_and_history_against_the_live_style);
+
+/// A failing route test, a bad file or two files for one route: exit 1, and not a single
+/// request reaches the gateway.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_route_test_or_a_bad_file_blocks_everything() {
+    for config in [EmulatorConfig::documented(), EmulatorConfig::live()] {
+        let style = config.style.name();
+        let emulator = Emulator::start(config).await.expect("starts");
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let dir = dir.path();
+        let case = json!({"name": "free users get the small model",
+                          "request": {"metadata": {"plan": "free"}},
+                          "expect": {"models": ["large"]}});
+        write_route(
+            dir,
+            "support.json",
+            &json!({"name": "support", "elements": graph("gpt-4o"), "tests": [case]}),
+        );
+        write_route(
+            dir,
+            "other.json",
+            &json!({"name": "other", "elements": graph("gpt-4o")}),
+        );
+        for command in ["plan", "apply", "diff"] {
+            let (code, _, err) = run_args(&emulator, dir, &[command, "routes"]);
+            assert_eq!(code, 1, "{style} {command}");
+            assert!(
+                err.contains("case `free users get the small model` failed"),
+                "{err}"
+            );
+            assert!(err.contains("path: "), "the path the request took: {err}");
+        }
+        let (code, out, _) = run_args(&emulator, dir, &["test", "routes"]);
+        assert_eq!(code, 1, "{style}: {out}");
+        assert!(
+            out.contains("ok routes/other.json (other, no cases)"),
+            "{out}"
+        );
+
+        write_route(
+            dir,
+            "support.json",
+            &json!({"name": "other", "elements": graph("gpt-4o")}),
+        );
+        let (code, _, err) = run_args(&emulator, dir, &["apply", "routes"]);
+        assert_eq!(code, 1, "{style}");
+        assert!(err.contains("route `other` is also described by"), "{err}");
+        assert!(emulator.requests().is_empty(), "{style}: nothing was sent");
+    }
+}
+
+/// A plan over many routes makes exactly the requests it needs: the list pages and one read
+/// per route, however many run at once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plan_reads_each_route_once_and_lists_each_page_once() {
+    for config in [EmulatorConfig::documented(), EmulatorConfig::live()] {
+        let style = config.style.name();
+        let emulator = busy_gateway(config).await;
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        write_route(
+            dir.path(),
+            "a.json",
+            &json!({"name": "other-00", "elements": fixtures::graph()}),
+        );
+        emulator.clear_requests();
+        let (code, out, err) = run_args(
+            &emulator,
+            dir.path(),
+            &["plan", "routes", "--concurrency", "16"],
+        );
+        assert_eq!(code, 0, "{style}: {out}{err}");
+        let mut counts = std::collections::HashMap::new();
+        for request in emulator.requests() {
+            *counts.entry(request.operation.expect("known")).or_insert(0) += 1;
+        }
+        assert_eq!(
+            counts,
+            [
+                (Operation::ListRoutes, 2),
+                (Operation::GetRoute, OTHER_ROUTES)
+            ]
+            .into(),
+            "{style}"
+        );
+    }
+}

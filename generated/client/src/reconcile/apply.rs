@@ -1,0 +1,154 @@
+//! Applying a plan: renames and graph changes first, then creations, then deletions, one at a
+//! time, each waiting until reads show it. On a failure it stops and says what was done.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::plan::{Action, Deploy, Plan, RoutePlan};
+use crate::{Error, Gateway};
+
+/// What was done to one route.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Applied {
+    /// The route's name (as it now is).
+    pub name: String,
+    /// Its id.
+    pub route_id: String,
+    /// What was done.
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// What was done to a route.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "done", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Created with the file's graph (its first version deployed).
+    Created,
+    /// Renamed, given a new graph, or both.
+    Updated {
+        /// The name it had, when renamed.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        renamed_from: Option<String>,
+        /// The version deployed, when the graph changed.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        deployed_version: Option<String>,
+        /// Whether that version was created (`false`: an existing version was deployed).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        new_version: Option<bool>,
+    },
+    /// Deleted (pruned).
+    Deleted,
+}
+
+/// A plan that stopped part way.
+#[derive(Debug)]
+pub struct ApplyError {
+    /// What was done before the failure.
+    pub done: Vec<Applied>,
+    /// The route whose change failed.
+    pub route: String,
+    /// Why.
+    pub error: Error,
+}
+
+impl fmt::Display for ApplyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "route `{}`: {} ({} change{} applied before it)",
+            self.route,
+            self.error,
+            self.done.len(),
+            if self.done.len() == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for ApplyError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+/// Performs `plan`: updates (renames first, so a name given up is free), then creations, then
+/// deletions. Unchanged routes and routes left alone send nothing.
+pub async fn apply(gateway: &Gateway<'_>, plan: &Plan) -> Result<Vec<Applied>, ApplyError> {
+    let phase = |route: &RoutePlan| match route.action {
+        Action::Update { .. } => Some(0),
+        Action::Create { .. } => Some(1),
+        Action::Delete => Some(2),
+        Action::Unchanged | Action::Extra => None,
+    };
+    let mut order: Vec<(usize, &RoutePlan)> = plan
+        .routes
+        .iter()
+        .filter_map(|route| phase(route).map(|p| (p, route)))
+        .collect();
+    order.sort_by_key(|(phase, _)| *phase);
+    let mut done = Vec::new();
+    for (_, route) in order {
+        match one(gateway, route).await {
+            Ok(Some(applied)) => done.push(applied),
+            Ok(None) => {}
+            Err(error) => {
+                return Err(ApplyError {
+                    done,
+                    route: route.name.clone(),
+                    error,
+                });
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// One route's change; `None` for a route that needs none.
+async fn one(gateway: &Gateway<'_>, route: &RoutePlan) -> Result<Option<Applied>, Error> {
+    let id = route.route_id.clone().unwrap_or_default();
+    let applied = |route_id: String, outcome| {
+        Some(Applied {
+            name: route.name.clone(),
+            route_id,
+            outcome,
+        })
+    };
+    match &route.action {
+        Action::Create { elements, .. } => {
+            let created = gateway.create_route(&route.name, elements.clone()).await?;
+            Ok(applied(created.id, Outcome::Created))
+        }
+        Action::Update { rename, graph } => {
+            if let Some(rename) = rename {
+                gateway.update_route(&id, &rename.to).await?;
+            }
+            let (deployed_version, new_version) = match graph {
+                None => (None, None),
+                Some(update) => match &update.deploy {
+                    Deploy::NewVersion => {
+                        let version = gateway.replace_graph(&id, update.elements.clone()).await?;
+                        (Some(version.version_id), Some(true))
+                    }
+                    Deploy::ExistingVersion { version_id } => {
+                        gateway.deploy_version(&id, version_id).await?;
+                        (Some(version_id.clone()), Some(false))
+                    }
+                },
+            };
+            Ok(applied(
+                id,
+                Outcome::Updated {
+                    renamed_from: rename.as_ref().map(|r| r.from.clone()),
+                    deployed_version,
+                    new_version,
+                },
+            ))
+        }
+        Action::Delete => {
+            gateway.delete_route(&id).await?;
+            Ok(applied(id, Outcome::Deleted))
+        }
+        Action::Unchanged | Action::Extra => Ok(None),
+    }
+}

@@ -1,0 +1,42 @@
+//! Routes as code: make a gateway match a set of route files, the way the `routes` command's
+//! `plan`, `apply`, `history` and `rollback` do (they are built on this module alone).
+//!
+//! 1. [`load`] reads, checks and tests every route file before anything is sent;
+//! 2. [`plan()`] reads the gateway (list pages, then each route whole, concurrently with a
+//!    bound) and says, per route, create, update (rename, graph) or unchanged, and which routes
+//!    no file describes, with element-level changes;
+//! 3. [`apply()`] performs a plan, deploying an existing version when one already holds the
+//!    wanted graph instead of creating a duplicate.
+//!
+//! ```no_run
+//! use cloudflare_dynamic_routing::Client;
+//! use cloudflare_dynamic_routing::reconcile::{self, LoadOptions, ReadOptions};
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::from_env()?;
+//! let gateway = client.gateway("0d37909e38d3e99c29fa2cd343ac421a", "my-gateway");
+//! let desired = reconcile::load(&["routes/".into()], &LoadOptions::default())?;
+//! let plan = reconcile::plan(&gateway, &desired, false, &ReadOptions::default()).await?;
+//! println!("{}", plan.summary());
+//! if plan.has_changes() {
+//!     for applied in reconcile::apply(&gateway, &plan).await? {
+//!         println!("{} ({}): {:?}", applied.name, applied.route_id, applied.outcome);
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+mod apply;
+mod changes;
+mod desired;
+mod history;
+mod plan;
+mod read;
+
+pub use apply::{Applied, ApplyError, Outcome, apply};
+pub use changes::{Change, ElementChange, element_changes};
+pub use desired::{DesiredError, DesiredRoute, LoadOptions, check, load};
+pub use history::{History, Rollback, VersionEntry, history, rollback};
+pub use plan::{Action, Deploy, GraphUpdate, Plan, Rename, RoutePlan, Summary, compare, plan};
+pub use read::{Progress, ReadOptions, find_route, read_routes, versions_with_graphs};
