@@ -4,8 +4,8 @@
 //! which work offline. Credentials come from the same environment variables as the client;
 //! the offline commands need none.
 //!
-//! Exit codes: 0 done, 1 the operation failed (one line on standard error), 2 bad usage, or
-//! for `plan` and `diff`, changes to apply.
+//! Exit codes: 0 done, 1 the operation failed (one line on standard error), 2 bad usage; for
+//! `plan` and `diff`: 0 nothing to change, 2 changes, 1 any failure, bad usage included.
 
 mod body;
 mod offline;
@@ -114,7 +114,15 @@ async fn main() -> ExitCode {
         Ok(matches) => matches,
         Err(error) => {
             let _ = error.print();
-            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+            // `plan` and `diff` exit 2 for "changes", so CI can tell; their bad usage is 1.
+            let gates = args
+                .first()
+                .is_some_and(|name| routes_as_code::GATES.contains(&name.as_str()));
+            return ExitCode::from(match (error.use_stderr(), gates) {
+                (false, _) => 0,
+                (true, true) => 1,
+                (true, false) => 2,
+            });
         }
     };
     let Some((name, arguments)) = matches.subcommand() else {

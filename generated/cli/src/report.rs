@@ -160,10 +160,19 @@ pub fn plan_json(plan: &Plan) -> serde_json::Value {
     })
 }
 
-/// Each changing graph as a unified diff of its JSON (elements in id order), coloured.
+/// Each rename, and each changing graph as a unified diff of its JSON (elements in id order),
+/// coloured.
 pub fn graph_diffs(plan: &Plan) -> String {
     let mut text = String::new();
     for route in &plan.routes {
+        if let Action::Update {
+            rename: Some(rename),
+            ..
+        } = &route.action
+        {
+            let line = format!("route `{}` is renamed to `{}`", rename.from, rename.to);
+            let _ = writeln!(text, "{}", paint(CHANGE, &line));
+        }
         let (live, wanted) = match &route.action {
             Action::Create { elements, .. } => (String::new(), pretty(&in_id_order(elements))),
             Action::Update {

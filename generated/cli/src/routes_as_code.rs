@@ -19,6 +19,9 @@ use crate::report;
 /// `terraform plan -detailed-exitcode`).
 pub const CHANGES: u8 = 2;
 
+/// The commands whose exit code says whether there are changes.
+pub const GATES: [&str; 2] = ["plan", "diff"];
+
 /// The commands this module runs.
 pub const COMMANDS: [&str; 6] = ["plan", "diff", "apply", "export", "history", "rollback"];
 
@@ -61,7 +64,7 @@ async fn command(
                 let diffs = report::graph_diffs(&plan);
                 report::print(&diffs);
                 if diffs.is_empty() {
-                    report::print("no graph differs from its file\n");
+                    report::print("no route differs from its file\n");
                 }
             } else {
                 report::print(&report::plan(&plan));
@@ -189,7 +192,8 @@ async fn export(
                 file.id.as_deref().unwrap_or_default()
             ));
         }
-        text.push_str(&format!("{} routes exported\n", files.len()));
+        let plural = if files.len() == 1 { "" } else { "s" };
+        text.push_str(&format!("{} route{plural} exported\n", files.len()));
         report::print(&text);
     }
     Ok(0)

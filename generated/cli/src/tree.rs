@@ -135,9 +135,10 @@ fn offline_commands() -> [Command; 5] {
             "Check route files offline (every graph rule, documented operators); exit 1 if any fails",
         ))
         .arg(paths_arg()),
-        Command::new("test")
-            .about("Run the route files' cases offline; exit 1 if any fails, showing the paths the request took")
-            .arg(paths_arg()),
+        allow_operator(Command::new("test").about(
+            "Run the route files' cases offline; exit 1 if any fails, showing the paths the request took",
+        ))
+        .arg(paths_arg()),
         Command::new("schema")
             .about("Print the JSON Schema of route files, for editors (the checked-in copy is generated/client/route-file.schema.json)"),
         Command::new("graph")
@@ -222,11 +223,11 @@ fn routes_as_code_commands() -> [Command; 6] {
     [
         files_command(
             "plan",
-            "Show what apply would do to make the gateway match the route files; exit 0 if nothing, 2 if something, 1 on error",
+            "Show what apply would do to make the gateway match the route files; exit 0 if nothing, 2 if something, 1 on any error",
         ),
         files_command(
             "diff",
-            "Show each graph that differs from its file as a unified diff; exit codes as plan",
+            "Show each rename, and each graph that differs from its file as a unified diff; exit codes as plan",
         ),
         files_command(
             "apply",
@@ -277,7 +278,8 @@ pub(crate) fn command() -> Command {
              Credentials: CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY; \
              CLOUDFLARE_BASE_URL overrides the API's address. CLOUDFLARE_ACCOUNT_ID and \
              CLOUDFLARE_GATEWAY_ID are the defaults for --account-id and --gateway-id. \
-             Results are JSON on standard output.",
+             The operations print JSON; the routes-as-code commands print a table, or JSON \
+             with --output json.",
         )
         .version(env!("CARGO_PKG_VERSION"))
         .subcommand_required(true)

@@ -238,7 +238,7 @@ fn a_refused_connection_says_why_on_one_line() {
 }
 
 #[test]
-fn bad_arguments_exit_2() {
+fn bad_arguments_exit_2_or_1_for_plan_and_diff() {
     let server = MockServer::start();
     let unknown = routes(&server).arg("frobnicate").output().expect("runs");
     assert_eq!(unknown.status.code(), Some(2));
@@ -252,6 +252,17 @@ fn bad_arguments_exit_2() {
         .expect("runs");
     assert_eq!(no_account.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&no_account.stderr).contains("--account-id"));
+    // `plan` and `diff` exit 2 for "changes", so their bad usage is 1: CI cannot mistake a
+    // missing gateway for a difference.
+    for gate in ["plan", "diff"] {
+        let no_gateway = routes(&server)
+            .env_remove("CLOUDFLARE_GATEWAY_ID")
+            .args([gate, "routes/"])
+            .output()
+            .expect("runs");
+        assert_eq!(no_gateway.status.code(), Some(1), "{gate}");
+        assert!(String::from_utf8_lossy(&no_gateway.stderr).contains("--gateway-id"));
+    }
 }
 
 #[test]

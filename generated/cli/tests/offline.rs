@@ -195,3 +195,34 @@ fn test_runs_the_cases_and_schema_prints_the_route_file_schema() {
         "generated/client/route-file.schema.json is stale: run `cargo run -p cloudflare-dynamic-routing-cli -- schema > generated/client/route-file.schema.json`"
     );
 }
+
+/// The README's complete route file is the example in `examples/routes/`, and it is valid and
+/// passes its own cases.
+#[test]
+fn the_readme_route_file_is_the_example_and_passes_its_cases() {
+    let readme = include_str!("../../../README.md");
+    let start = readme
+        .find("`generated/cli/examples/routes/support.json`")
+        .and_then(|at| {
+            readme[at..]
+                .find("```json")
+                .map(|open| at + open + "```json\n".len())
+        })
+        .expect("the README shows the route file");
+    let end = start + readme[start..].find("```").expect("the block ends");
+    let example = include_str!("../examples/routes/support.json");
+    assert_eq!(
+        &readme[start..end],
+        example,
+        "README and examples/routes/support.json differ"
+    );
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/routes");
+    let (code, out, err) = run(routes().arg("test").arg(&examples));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("support.json (support, 2 cases passed)"),
+        "{out}"
+    );
+    let (code, _, err) = run(routes().arg("validate").arg(&examples));
+    assert_eq!(code, 0, "{err}");
+}

@@ -149,7 +149,7 @@ async fn apply_converges(config: EmulatorConfig) {
 
     let (code, out, err) = run(&emulator, "diff", "support-bot", graph("gpt-4o-mini"));
     assert_eq!(code, 0, "{style}: no difference exits 0: {err}");
-    assert_eq!(out, "no graph differs from its file\n", "{style}");
+    assert_eq!(out, "no route differs from its file\n", "{style}");
 
     emulator.clear_requests();
     let mut broken = graph("gpt-4o");
@@ -321,6 +321,9 @@ async fn a_directory_converges(config: EmulatorConfig) {
         out.contains("rename `support` → `helpdesk`"),
         "{style}: {out}"
     );
+    let (code, out, _) = run_args(&emulator, dir, &["diff", "exported"]);
+    assert_eq!(code, 2, "{style}: a rename is a difference");
+    assert_eq!(out, "route `support` is renamed to `helpdesk`\n", "{style}");
     let (code, out, err) = run_args(&emulator, dir, &["apply", "exported"]);
     assert_eq!(code, 0, "{style}: {err}");
     assert!(out.contains("renamed from `support`"), "{style}: {out}");

@@ -249,6 +249,35 @@ pub fn compare(desired: &[DesiredRoute], live: &[Route], prune: bool) -> Result<
         .zip(&matches)
         .map(|(route, found)| plan_one(route, found.map(|i| &live[i])))
         .collect();
+    // A rename onto a name another route holds would fail half way through an apply.
+    for (route, found) in routes.iter().zip(&matches) {
+        if let (
+            Action::Update {
+                rename: Some(rename),
+                ..
+            },
+            Some(this),
+        ) = (&route.action, found)
+            && let Some(holder) = live
+                .iter()
+                .enumerate()
+                .find(|(i, other)| i != this && other.name == rename.to)
+                .map(|(_, other)| other)
+        {
+            return Err(refuse(format!(
+                "{}: cannot rename route `{}` to `{}`: route {} already has that name; \
+                 rename or remove that route first",
+                route
+                    .source
+                    .as_deref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                rename.from,
+                rename.to,
+                holder.id
+            )));
+        }
+    }
     for (route, _) in live.iter().zip(&claimed).filter(|(_, claimed)| !**claimed) {
         routes.push(RoutePlan {
             name: route.name.clone(),
@@ -293,3 +322,6 @@ fn plan_one(route: &DesiredRoute, live: Option<&Route>) -> RoutePlan {
         action,
     }
 }
+
+#[cfg(test)]
+mod tests;

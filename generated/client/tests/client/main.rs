@@ -10,6 +10,7 @@ mod faults;
 mod fuzz;
 mod load;
 mod operations;
+mod reconcile;
 mod roundtrip;
 mod tls;
 mod tolerant_decoding;

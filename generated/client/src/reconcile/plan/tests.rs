@@ -1,0 +1,173 @@
+//! Planning without a server: how files are matched to live routes (pinned id, then name),
+//! what each route needs, and the plans that are refused.
+
+use serde_json::{Value, json};
+
+use super::*;
+use crate::route_file::RouteFile;
+
+/// A live route as read whole, with the sample graph unless `graph` is given.
+fn live(id: &str, name: &str, graph: Option<Value>) -> Route {
+    let mut route = crate::fixtures::full_route();
+    route["id"] = json!(id);
+    route["name"] = json!(name);
+    if let Some(graph) = graph {
+        route["elements"] = graph;
+    }
+    serde_json::from_value(route).expect("a route")
+}
+
+fn desired(name: &str, id: Option<&str>, graph: Value) -> DesiredRoute {
+    let mut file = RouteFile::new(name, serde_json::from_value(graph).expect("a graph"));
+    file.id = id.map(str::to_string);
+    DesiredRoute {
+        source: format!("routes/{name}.json").into(),
+        file,
+    }
+}
+
+/// The sample graph with the `large` model calling `model`.
+fn graph(model: &str) -> Value {
+    let mut graph = crate::fixtures::graph();
+    graph[4]["properties"]["model"] = json!(model);
+    graph
+}
+
+fn shape(plan: &Plan) -> Vec<(String, Option<String>, String)> {
+    plan.routes
+        .iter()
+        .map(|r| {
+            let action = match &r.action {
+                Action::Create { .. } => "create".to_string(),
+                Action::Update { rename, graph } => format!(
+                    "update{}{}",
+                    rename
+                        .as_ref()
+                        .map(|r| format!(" rename {}→{}", r.from, r.to))
+                        .unwrap_or_default(),
+                    graph.as_ref().map(|_| " graph").unwrap_or_default()
+                ),
+                Action::Unchanged => "unchanged".to_string(),
+                Action::Extra => "extra".to_string(),
+                Action::Delete => "delete".to_string(),
+            };
+            (r.name.clone(), r.route_id.clone(), action)
+        })
+        .collect()
+}
+
+fn row(name: &str, id: Option<&str>, action: &str) -> (String, Option<String>, String) {
+    (name.to_string(), id.map(str::to_string), action.to_string())
+}
+
+#[test]
+fn files_match_by_name_and_routes_no_file_describes_are_extra_or_deleted() {
+    let live = [
+        live("r1", "support", None),
+        live("r2", "billing", None),
+        live("r3", "legacy", None),
+    ];
+    let files = [
+        desired("support", None, crate::fixtures::graph()),
+        desired("billing", None, graph("gpt-4.1")),
+        desired("new", None, crate::fixtures::graph()),
+    ];
+    let plan = compare(&files, &live, false).expect("a plan");
+    assert_eq!(
+        shape(&plan),
+        [
+            row("support", Some("r1"), "unchanged"),
+            row("billing", Some("r2"), "update graph"),
+            row("new", None, "create"),
+            row("legacy", Some("r3"), "extra"),
+        ]
+    );
+    assert!(plan.has_changes());
+    let Action::Update {
+        graph: Some(update),
+        ..
+    } = &plan.routes[1].action
+    else {
+        panic!("an update")
+    };
+    assert_eq!(update.changes.len(), 1);
+    assert_eq!(update.changes[0].to_string(), "~ large (/properties/model)");
+    assert_eq!(update.deploy, Deploy::NewVersion);
+
+    let pruned = compare(&files, &live, true).expect("a plan");
+    assert_eq!(pruned.routes[3].action, Action::Delete);
+    assert_eq!(pruned.summary().delete, 1);
+}
+
+#[test]
+fn a_pinned_id_renames_in_place_and_frees_the_old_name() {
+    let live = [live("r1", "support", None)];
+    let files = [
+        desired("helpdesk", Some("r1"), crate::fixtures::graph()),
+        // Named like the route the pinned file renames away: a new route, not that one.
+        desired("support", None, crate::fixtures::graph()),
+    ];
+    let plan = compare(&files, &live, false).expect("a plan");
+    assert_eq!(
+        shape(&plan),
+        [
+            row("helpdesk", Some("r1"), "update rename support→helpdesk"),
+            row("support", None, "create"),
+        ]
+    );
+}
+
+#[test]
+fn plans_that_cannot_be_applied_are_refused_before_anything_is_sent() {
+    let live_routes = [live("r1", "support", None), live("r2", "billing", None)];
+    let missing = compare(
+        &[desired("support", Some("r9"), crate::fixtures::graph())],
+        &live_routes,
+        false,
+    )
+    .expect_err("r9 is not on the gateway");
+    assert!(
+        missing.to_string().contains("pins route id `r9`"),
+        "{missing}"
+    );
+
+    let collision = compare(
+        &[desired("billing", Some("r1"), crate::fixtures::graph())],
+        &live_routes,
+        false,
+    )
+    .expect_err("billing is taken");
+    assert!(
+        collision
+            .to_string()
+            .contains("cannot rename route `support` to `billing`: route r2"),
+        "{collision}"
+    );
+
+    let twins = [live("r1", "support", None), live("r2", "support", None)];
+    let ambiguous = compare(
+        &[desired("support", None, crate::fixtures::graph())],
+        &twins,
+        false,
+    )
+    .expect_err("two routes share the name");
+    assert!(
+        ambiguous
+            .to_string()
+            .contains("2 routes on the gateway are named `support`")
+    );
+}
+
+#[test]
+fn a_live_graph_in_another_element_order_is_unchanged() {
+    let mut reversed = crate::fixtures::graph();
+    reversed.as_array_mut().expect("an array").reverse();
+    let plan = compare(
+        &[desired("support", None, crate::fixtures::graph())],
+        &[live("r1", "support", Some(reversed))],
+        false,
+    )
+    .expect("a plan");
+    assert_eq!(plan.routes[0].action, Action::Unchanged);
+    assert!(!plan.has_changes());
+}
