@@ -86,11 +86,18 @@ fn change_line(change: &ElementChange) -> String {
     format!("      {}\n", paint(style, &change.to_string()))
 }
 
-/// A plan as a table, each changing route's element changes under the table, and a summary.
+/// A plan as a table of the routes that change or have no file, each changing route's element
+/// changes under it, and a summary.
 pub fn plan(plan: &Plan) -> String {
     let mut rows = Vec::new();
     let mut details = String::new();
-    for route in &plan.routes {
+    // Unchanged routes are counted in the summary, not listed: a gateway of hundreds of
+    // routes would bury the few that change.
+    for route in plan
+        .routes
+        .iter()
+        .filter(|r| !matches!(r.action, Action::Unchanged))
+    {
         let (label, style) = match &route.action {
             Action::Create { .. } => ("create", ADD),
             Action::Update { .. } => ("update", CHANGE),
@@ -138,7 +145,11 @@ pub fn plan(plan: &Plan) -> String {
             Action::Unchanged | Action::Extra => {}
         }
     }
-    let mut text = table(&["ACTION", "ROUTE", "ID", "FILE"], &rows);
+    let mut text = if rows.is_empty() {
+        "every route matches its file\n".to_string()
+    } else {
+        table(&["ACTION", "ROUTE", "ID", "FILE"], &rows)
+    };
     if !details.is_empty() {
         text.push('\n');
         text.push_str(&details);

@@ -234,12 +234,12 @@ fn read_options(arguments: &ArgMatches) -> ReadOptions {
         .flatten()
         .copied()
         .unwrap_or(ReadOptions::DEFAULT_CONCURRENCY);
-    // On a terminal one line counts up in place; otherwise a line per hundred routes.
+    // On a terminal one line counts up in place; otherwise a line per fifty routes.
     let terminal = std::io::stderr().is_terminal();
     let progress: reconcile::Progress = Arc::new(move |read| {
         if terminal && read >= 20 {
             eprint!("\rread {read} routes\x1b[K");
-        } else if !terminal && read % 100 == 0 {
+        } else if !terminal && read % 50 == 0 {
             eprintln!("read {read} routes");
         }
     });

@@ -126,6 +126,23 @@ async fn apply_converges(config: EmulatorConfig) {
         out.contains("+      \"model\": \"gpt-4o-mini\","),
         "{style}: {out}"
     );
+    assert!(!out.contains('\x1b'), "{style}: no colour off a terminal");
+    // As on a terminal: the added line in green.
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let file = json!({"name": "support-bot", "elements": graph("gpt-4o-mini")});
+    std::fs::write(folder.path().join("route.json"), file.to_string()).expect("write");
+    let coloured = routes(&emulator)
+        .env("CLICOLOR_FORCE", "1")
+        .current_dir(folder.path())
+        .args(["diff", "route.json"])
+        .output()
+        .expect("runs");
+    assert_eq!(coloured.status.code(), Some(2), "{style}");
+    let coloured = String::from_utf8_lossy(&coloured.stdout);
+    assert!(
+        coloured.contains("\x1b[32m+      \"model\": \"gpt-4o-mini\","),
+        "{style}: {coloured}"
+    );
     assert_eq!(writes_since(&emulator), [], "{style}: diff writes nothing");
 
     let (code, out, err) = run(&emulator, "apply", "support-bot", graph("gpt-4o-mini"));
@@ -293,6 +310,14 @@ async fn a_directory_converges(config: EmulatorConfig) {
     );
     let (code, out, err) = run_args(&emulator, dir, &["plan", "exported"]);
     assert_eq!(code, 0, "{style}: export then plan is clean: {out}{err}");
+    assert!(
+        out.starts_with("every route matches its file\n"),
+        "{style}: {out}"
+    );
+    assert_eq!(
+        err, "read 50 routes\n",
+        "{style}: progress on standard error"
+    );
     assert_eq!(writes_since(&emulator), [], "{style}");
     // A second export writes the same bytes; a changed file is kept unless --force.
     std::fs::write(dir.join("exported/billing.json"), "{}").expect("write");
@@ -403,6 +428,15 @@ async fn rollback_and_history(config: EmulatorConfig) {
     assert_eq!(
         versions[1]["changes"],
         json!([{"element_id": "large", "change": "changed", "fields": ["/properties/model"]}]),
+        "{style}"
+    );
+    // Named by id, the same route.
+    let id = history["route_id"].as_str().expect("an id");
+    let (code, by_id, _) = run_args(&emulator, dir, &["history", id, "--output", "json"]);
+    assert_eq!(code, 0, "{style}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&by_id).expect("JSON"),
+        history,
         "{style}"
     );
     let first = versions[0]["version_id"].as_str().expect("id").to_string();

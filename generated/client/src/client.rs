@@ -645,17 +645,41 @@ impl Gateway<'_> {
 
     /// The newest of a route's versions whose graph is `wanted`.
     async fn find_version(&self, route_id: &str, wanted: &[RouteElement]) -> Result<String, Error> {
-        let versions = self.list_versions(route_id).await?.versions;
-        versions
-            .into_iter()
-            .filter(|v| v.graph().is_some_and(|graph| same_graph(&graph, wanted)))
-            .max_by(|a, b| a.created_at.cmp(&b.created_at))
-            .map(|v| v.version_id)
+        self.newest_version_with_graph(route_id, wanted)
+            .await?
             .ok_or_else(|| Error::InvalidArgument {
                 operation: "replace_graph",
                 message: "the new version is not among the route's versions; nothing was deployed"
                     .to_string(),
             })
+    }
+
+    /// The id of the newest of a route's versions whose graph is `wanted` (in any element
+    /// order), if one is. A version listed without `data` is read, newest first, and the
+    /// search stops at the first match.
+    pub(crate) async fn newest_version_with_graph(
+        &self,
+        route_id: &str,
+        wanted: &[RouteElement],
+    ) -> Result<Option<String>, Error> {
+        let mut versions = self.list_versions(route_id).await?.versions;
+        // Newest first; the sort is stable, so versions of the same instant keep list order.
+        versions.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        let holds = |graph: Option<Vec<crate::graph::AnyElement>>| {
+            graph.is_some_and(|graph| same_graph(&graph, wanted))
+        };
+        if let Some(listed) = versions.iter().find(|v| holds(v.graph())) {
+            return Ok(Some(listed.version_id.clone()));
+        }
+        // Only a version listed without `data` is read; one whose `data` is there but no graph
+        // does not hold this one.
+        for unread in versions.iter().filter(|v| v.data.is_none()) {
+            let detail = self.get_version(route_id, &unread.version_id).await?;
+            if holds(detail.graph()) {
+                return Ok(Some(unread.version_id.clone()));
+            }
+        }
+        Ok(None)
     }
 
     /// Re-reads the route, with backoff, until `shows` holds for it, or the wait runs out.

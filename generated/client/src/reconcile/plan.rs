@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::changes::{ElementChange, element_changes};
 use super::desired::DesiredRoute;
-use super::read::{ReadOptions, read_routes, versions_with_graphs};
+use super::read::{ReadOptions, read_routes};
 use crate::graph::{AnyElement, same_graph};
 use crate::types::{Route, RouteElement};
 use crate::{Error, Gateway};
@@ -177,18 +177,14 @@ pub async fn plan(
                 ) => Some((id.clone(), update)),
                 _ => None,
             });
+    // At most `concurrency` routes searched at once, each one request at a time.
     stream::iter(updates)
         .map(|(id, update)| async move {
-            let versions = versions_with_graphs(gateway, &id, read).await?;
-            let existing = versions.into_iter().rev().find(|(_, graph)| {
-                graph
-                    .as_ref()
-                    .is_some_and(|graph| same_graph(graph, &update.elements))
-            });
-            if let Some((version, _)) = existing {
-                update.deploy = Deploy::ExistingVersion {
-                    version_id: version.version_id,
-                };
+            let existing = gateway
+                .newest_version_with_graph(&id, &update.elements)
+                .await?;
+            if let Some(version_id) = existing {
+                update.deploy = Deploy::ExistingVersion { version_id };
             }
             Ok::<(), Error>(())
         })

@@ -188,7 +188,8 @@ pub fn write(path: &Path, route: &RouteFile) -> Result<(), RouteFileError> {
 }
 
 /// A file name for a route: its name with anything but letters, digits, `-`, `_` and `.`
-/// replaced by `-`, and `.json`.
+/// replaced by `-` (and a final `.tests` made `-tests`, which would name a cases file), and
+/// `.json`.
 pub fn file_name(route_name: &str) -> String {
     let mut stem: String = route_name
         .chars()
@@ -202,6 +203,10 @@ pub fn file_name(route_name: &str) -> String {
         .collect();
     if stem.trim_matches('.').is_empty() {
         stem = "route".to_string();
+    }
+    // `x.tests.json` would be read as the cases of `x.json`.
+    if let Some(base) = stem.strip_suffix(".tests") {
+        stem = format!("{base}-tests");
     }
     format!("{stem}.json")
 }

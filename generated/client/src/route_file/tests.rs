@@ -136,4 +136,5 @@ fn cases_beside_a_file_are_read_with_it_and_directories_skip_them() {
 fn file_names_are_safe_for_any_route_name() {
     assert_eq!(file::file_name("support bot/v2"), "support-bot-v2.json");
     assert_eq!(file::file_name(".."), "route.json");
+    assert_eq!(file::file_name("support.tests"), "support-tests.json");
 }

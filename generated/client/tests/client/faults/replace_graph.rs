@@ -380,3 +380,22 @@ async fn without_a_deploy_wait_replace_graph_does_not_read_back() {
     assert_eq!(hits(&[create, deploy, get]).await, [1, 1, 1]);
     assert_eq!(read_back.calls_async().await, 0);
 }
+
+#[tokio::test]
+async fn replace_graph_reads_a_version_listed_without_its_graph() {
+    // A list may leave `data` out, as the live API's route lists do; that version is read.
+    let server = MockServer::start_async().await;
+    let versions = json!([
+        {"active": "false", "created_at": "2026-11-03 09:00:00", "version_id": "version-2"},
+        listed_version("version-1", "2026-11-01 10:00:00", "[]"),
+    ]);
+    let mocks = replace_graph_mocks(&server, versions, "version-2").await;
+    let deployed = client(&server.base_url())
+        .gateway(ACCOUNT, GATEWAY)
+        .replace_graph(ROUTE_ID, typed!(graph()))
+        .await
+        .expect("the version read has the sent graph");
+    assert_eq!(deployed.version_id, "version-2");
+    // create, list, deploy once, get twice (the search, then the answer), read back.
+    assert_eq!(hits(&mocks).await, [1, 1, 1, 2, 1]);
+}
