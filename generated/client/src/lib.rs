@@ -7,6 +7,11 @@
 //! code (`src/generated/`, made by `cargo xtask regenerate`) provides the types in [`types`],
 //! the operation table in [`operations`] and the low-level client in [`raw`].
 //!
+//! Beside it: [`graph`] makes a route's graph a checked value (builder, validation, pictures,
+//! an offline explanation of where a request goes); [`route_file`] keeps a route in a JSON
+//! file with cases it must pass; [`reconcile`] makes a gateway match a set of route files
+//! (plan, apply, history, rollback), as the `routes` command does.
+//!
 //! ```no_run
 //! use cloudflare_dynamic_routing::{Client, PageRequest};
 //!
