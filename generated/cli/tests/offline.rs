@@ -226,3 +226,40 @@ fn the_readme_route_file_is_the_example_and_passes_its_cases() {
     let (code, _, err) = run(routes().arg("validate").arg(&examples));
     assert_eq!(code, 0, "{err}");
 }
+
+/// What an editor does with the checked-in schema: the example route file passes, and a
+/// misspelt key or a missing required field is flagged.
+#[test]
+fn the_checked_in_schema_accepts_the_example_and_flags_mistakes() {
+    let schema: Value =
+        serde_json::from_str(include_str!("../../client/route-file.schema.json")).expect("JSON");
+    let validator = jsonschema::draft7::options()
+        .build(&schema)
+        .expect("a valid JSON Schema");
+    let example: Value =
+        serde_json::from_str(include_str!("../examples/routes/support.json")).expect("JSON");
+    let problems: Vec<String> = validator
+        .iter_errors(&example)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(problems.is_empty(), "{problems:?}");
+
+    let mut misspelt = example.clone();
+    misspelt["elements"][0]["outputs"]["next"] = json!({"elementID": "plan"});
+    assert!(!validator.is_valid(&misspelt), "elementID is flagged");
+    let mut missing = example.clone();
+    missing["elements"][4]["properties"]
+        .as_object_mut()
+        .expect("properties")
+        .remove("retries");
+    assert!(
+        !validator.is_valid(&missing),
+        "a missing retries is flagged"
+    );
+    let mut unknown = example;
+    unknown["nmae"] = json!("support");
+    assert!(
+        !validator.is_valid(&unknown),
+        "an unknown top-level key is flagged"
+    );
+}

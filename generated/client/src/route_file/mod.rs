@@ -30,11 +30,16 @@ use crate::types::RouteElement;
 
 pub use cases::{CaseFailure, Expectation, RouteTest, TestRequest, run_tests};
 
-/// A route as kept in a file: `id` (optional), `name`, `elements`, `tests` (optional).
+/// A route as kept in a file: `$schema` (optional), `id` (optional), `name`, `elements`, `tests`
+/// (optional).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RouteFile {
+    /// The JSON Schema an editor checks the file against, such as
+    /// `../generated/client/route-file.schema.json`; ignored otherwise.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
     /// The route's id on the gateway. When present it is the route's identity, so a changed
     /// `name` renames the route in place; without it the name is the identity. `routes export`
     /// writes it.
@@ -55,6 +60,7 @@ impl RouteFile {
     /// A route file for a route with this name and graph, with no pinned id and no tests.
     pub fn new(name: impl Into<String>, elements: Vec<RouteElement>) -> Self {
         Self {
+            schema: None,
             id: None,
             name: name.into(),
             elements,
@@ -136,7 +142,7 @@ pub fn from_json(text: &str) -> Result<RouteFile, RouteFileError> {
 }
 
 /// The route as a file's text: pretty JSON with a final newline, keys in a stable order
-/// (`id`, `name`, `elements`, `tests`; inside elements as the types declare them), whole
+/// (`$schema`, `id`, `name`, `elements`, `tests`; inside elements as the types declare them), whole
 /// numbers as integers. Writing the same route twice gives the same bytes.
 pub fn to_json(route: &RouteFile) -> String {
     // Encoding these types into a `String` cannot fail: every key is a string.

@@ -101,6 +101,11 @@ fn a_pinned_id_and_cases_round_trip_in_a_stable_key_order() {
     .to_string();
     let route = file::from_json(&text).expect("valid");
     assert_eq!(route.id.as_deref(), Some("route-7"));
+    let mut with_schema: serde_json::Value = serde_json::from_str(&text).expect("json");
+    with_schema["$schema"] = serde_json::json!("../route-file.schema.json");
+    let read = file::from_json(&with_schema.to_string()).expect("an editor's $schema is allowed");
+    assert_eq!(read.schema.as_deref(), Some("../route-file.schema.json"));
+    assert!(file::to_json(&read).starts_with("{\n  \"$schema\""));
     let written = file::to_json(&route);
     let keys: Vec<usize> = ["\"id\"", "\"name\"", "\"elements\"", "\"tests\""]
         .iter()
