@@ -91,14 +91,20 @@ async fn command(
     }
 }
 
+/// Applies `plan`; in text, each route's line as soon as it is done.
 async fn apply(gateway: &Gateway<'_>, plan: &reconcile::Plan, json: bool) -> Result<u8, String> {
-    match reconcile::apply(gateway, plan).await {
+    let line = |applied: &reconcile::Applied| {
+        if !json {
+            report::print(&report::applied(std::slice::from_ref(applied)));
+        }
+    };
+    match reconcile::apply_each(gateway, plan, line).await {
         Ok(done) => {
             if json {
                 report::print_json(
                     &serde_json::json!({"applied": done, "summary": plan.summary()}),
                 );
-            } else {
+            } else if done.is_empty() {
                 report::print(&report::applied(&done));
             }
             Ok(0)
@@ -106,8 +112,6 @@ async fn apply(gateway: &Gateway<'_>, plan: &reconcile::Plan, json: bool) -> Res
         Err(failed) => {
             if json {
                 report::print_json(&serde_json::json!({"applied": failed.done}));
-            } else {
-                report::print(&report::applied(&failed.done));
             }
             Err(failed.to_string())
         }

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use clap::{Arg, Command};
+use cloudflare_dynamic_routing::reconcile::ReadOptions;
 
 use crate::body;
 use crate::generated::commands::{Cli, CliCommand};
@@ -189,7 +190,7 @@ fn gateway_command(name: &'static str, about: &'static str) -> Command {
             .long("concurrency")
             .value_name("N")
             .value_parser(clap::value_parser!(std::num::NonZeroUsize))
-            .default_value("8")
+            .default_value(ReadOptions::DEFAULT_CONCURRENCY.to_string())
             .help("At most this many reads in flight at once"),
     );
     explain_parameters(with_environment_defaults(scope_args(command)))

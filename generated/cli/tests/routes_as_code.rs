@@ -7,7 +7,7 @@
 //! writes are counted from what the emulator received.
 
 use assert_cmd::Command;
-use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig, Operation};
+use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig, Fault, Operation};
 use serde_json::{Value, json};
 
 /// The workspace's one set of fixtures (the sample graph).
@@ -574,6 +574,50 @@ async fn a_plan_reads_each_route_once_and_lists_each_page_once() {
                 (Operation::GetRoute, OTHER_ROUTES)
             ]
             .into(),
+            "{style}"
+        );
+    }
+}
+
+/// An apply that fails part way stops there: what was done is on standard output as it
+/// happened, and the error says which route failed and how many changes came before it.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_apply_that_fails_part_way_says_what_was_done() {
+    for config in [EmulatorConfig::documented(), EmulatorConfig::live()] {
+        let style = config.style.name();
+        let emulator = Emulator::start(config).await.expect("starts");
+        let id = emulator
+            .seed_route(ACCOUNT, GATEWAY, "support", fixtures::graph())
+            .expect("seeded");
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let dir = dir.path();
+        // A rename (done first), then a creation that the gateway refuses.
+        write_route(
+            dir,
+            "helpdesk.json",
+            &json!({"id": id, "name": "helpdesk", "elements": fixtures::graph()}),
+        );
+        write_route(
+            dir,
+            "billing.json",
+            &json!({"name": "billing", "elements": fixtures::graph()}),
+        );
+        emulator.inject(Fault::status(400).on(Operation::CreateRoute));
+        let (code, out, err) = run_args(&emulator, dir, &["apply", "routes"]);
+        assert_eq!(code, 1, "{style}");
+        assert_eq!(
+            out,
+            format!("helpdesk ({id}): renamed from `support`\n"),
+            "{style}"
+        );
+        assert!(
+            err.starts_with("error: route `billing`: create_route: HTTP 400")
+                && err.contains("(1 change applied before it)"),
+            "{style}: {err}"
+        );
+        assert_eq!(
+            writes_since(&emulator),
+            [Operation::UpdateRoute, Operation::CreateRoute],
             "{style}"
         );
     }

@@ -75,6 +75,16 @@ impl std::error::Error for ApplyError {
 /// Performs `plan`: updates (renames first, so a name given up is free), then creations, then
 /// deletions. Unchanged routes and routes left alone send nothing.
 pub async fn apply(gateway: &Gateway<'_>, plan: &Plan) -> Result<Vec<Applied>, ApplyError> {
+    apply_each(gateway, plan, |_| {}).await
+}
+
+/// [`apply`], telling `done_one` about each route as soon as its change is made, so a long apply
+/// can show its progress.
+pub async fn apply_each(
+    gateway: &Gateway<'_>,
+    plan: &Plan,
+    done_one: impl Fn(&Applied),
+) -> Result<Vec<Applied>, ApplyError> {
     let phase = |route: &RoutePlan| match route.action {
         Action::Update { .. } => Some(0),
         Action::Create { .. } => Some(1),
@@ -90,7 +100,10 @@ pub async fn apply(gateway: &Gateway<'_>, plan: &Plan) -> Result<Vec<Applied>, A
     let mut done = Vec::new();
     for (_, route) in order {
         match one(gateway, route).await {
-            Ok(Some(applied)) => done.push(applied),
+            Ok(Some(applied)) => {
+                done_one(&applied);
+                done.push(applied);
+            }
             Ok(None) => {}
             Err(error) => {
                 return Err(ApplyError {

@@ -34,7 +34,7 @@ mod history;
 mod plan;
 mod read;
 
-pub use apply::{Applied, ApplyError, Outcome, apply};
+pub use apply::{Applied, ApplyError, Outcome, apply, apply_each};
 pub use changes::{Change, ElementChange, element_changes};
 pub use desired::{DesiredError, DesiredRoute, LoadOptions, check, load};
 pub use history::{History, Rollback, VersionEntry, history, rollback};
