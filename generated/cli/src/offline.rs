@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use cloudflare_dynamic_routing::graph;
-use cloudflare_dynamic_routing::reconcile::{self, LoadOptions};
+use cloudflare_dynamic_routing::reconcile::{self, DesiredRoute, LoadOptions};
 use cloudflare_dynamic_routing::route_file::{self, Checks, RouteFile};
 
 /// The route files under `paths`, or why there are none.
@@ -43,22 +43,30 @@ pub fn test(paths: &[PathBuf], checks: &Checks) -> Result<(String, bool), String
     })
 }
 
-/// A line per file: `ok FILE (NAME, what)` or its problems; and whether every file passed.
+/// A line per file: `ok FILE (NAME, what)` or its problems, then two files naming one route;
+/// and whether every file passed.
 fn report(
     paths: &[PathBuf],
     options: &LoadOptions,
     what: impl Fn(&RouteFile) -> String,
 ) -> Result<(String, bool), String> {
     let mut text = String::new();
+    let mut passed = Vec::new();
     let mut all_passed = true;
     for file in files(paths)? {
         match reconcile::check(&file, options) {
-            Ok(route) => text.push_str(&format!(
-                "ok {} ({}, {})\n",
-                file.display(),
-                route.name,
-                what(&route)
-            )),
+            Ok(route) => {
+                text.push_str(&format!(
+                    "ok {} ({}, {})\n",
+                    file.display(),
+                    route.name,
+                    what(&route)
+                ));
+                passed.push(DesiredRoute {
+                    source: file,
+                    file: route,
+                });
+            }
             Err(problems) => {
                 all_passed = false;
                 for problem in problems {
@@ -66,6 +74,11 @@ fn report(
                 }
             }
         }
+    }
+    // As `plan` would refuse them: two files for one route.
+    for problem in reconcile::duplicates(&passed) {
+        all_passed = false;
+        text.push_str(&format!("error: {problem}\n"));
     }
     Ok((text, all_passed))
 }

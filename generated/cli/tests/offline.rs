@@ -94,6 +94,19 @@ fn validate_checks_every_file_of_a_directory_and_fails_on_any() {
         .arg(dir.path())
         .args(["--allow-operator", "$equals"]));
     assert_eq!(code, 0, "explicitly allowed: {out}");
+
+    // Two files for one route fail as `plan` would.
+    write(
+        &nested,
+        "a-again.json",
+        &json!({"name": "a", "elements": fixtures::graph()}),
+    );
+    let (code, out, _) = run(routes()
+        .arg("validate")
+        .arg(dir.path())
+        .args(["--allow-operator", "$equals"]));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("route `a` is also described by"), "{out}");
 }
 
 #[test]

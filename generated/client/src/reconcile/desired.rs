@@ -96,8 +96,8 @@ pub fn check(source: &Path, options: &LoadOptions) -> Result<RouteFile, Vec<Stri
     }
 }
 
-/// Two files for one route: the same name, or the same pinned id.
-fn duplicates(routes: &[DesiredRoute]) -> Vec<String> {
+/// Two files for one route (the same name, or the same pinned id), one line each.
+pub fn duplicates(routes: &[DesiredRoute]) -> Vec<String> {
     let mut problems = Vec::new();
     let mut names: HashMap<&str, &Path> = HashMap::new();
     let mut ids: HashMap<&str, &Path> = HashMap::new();
