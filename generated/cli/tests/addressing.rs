@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use assert_cmd::Command;
 use cloudflare_dynamic_routing::operations::OPERATIONS;
 use cloudflare_dynamic_routing::types::RouteElement;
 use cloudflare_dynamic_routing::{Client, PageRequest};
@@ -16,6 +15,9 @@ use serde_json::json;
 /// The workspace's one set of fixtures (the sample graph).
 #[path = "../../client/tests/support/fixtures.rs"]
 mod fixtures;
+
+/// The `routes` binary with an empty environment, and a run's exit code and output.
+mod support;
 
 /// The values that would make a URL name another resource.
 const UNUSABLE: [&str; 3] = ["", ".", ".."];
@@ -167,12 +169,8 @@ async fn through_raw(
 /// Runs `operation` as a `routes` subcommand; returns its exit code and standard error.
 fn through_cli(emulator: &Emulator, operation: &str, at: &BTreeMap<&str, &str>) -> (i32, String) {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let mut command = Command::cargo_bin("routes").expect("the routes binary");
-    command
-        .env_clear()
-        .env("CLOUDFLARE_API_TOKEN", "token")
-        .env("CLOUDFLARE_BASE_URL", emulator.base_url())
-        .arg(operation.replace('_', "-"));
+    let mut command = support::routes_at(&emulator.base_url(), "token", None);
+    command.arg(operation.replace('_', "-"));
     for (parameter, value) in at {
         command
             .arg(format!("--{}", parameter.replace('_', "-")))

@@ -12,20 +12,16 @@ use serde_json::{Value, json};
 #[path = "../../client/tests/support/fixtures.rs"]
 mod fixtures;
 
+/// The `routes` binary with an empty environment, and a run's exit code and output.
+mod support;
+
 const ACCOUNT: &str = "acct-1";
 const GATEWAY: &str = "gw-1";
 const TOKEN: &str = "cli-test-token";
 
 /// The binary, with credentials, base URL and default ids pointing at `server`.
 fn routes(server: &MockServer) -> Command {
-    let mut command = Command::cargo_bin("routes").expect("the routes binary");
-    command
-        .env_clear()
-        .env("CLOUDFLARE_API_TOKEN", TOKEN)
-        .env("CLOUDFLARE_BASE_URL", server.base_url())
-        .env("CLOUDFLARE_ACCOUNT_ID", ACCOUNT)
-        .env("CLOUDFLARE_GATEWAY_ID", GATEWAY);
-    command
+    support::routes_at(&server.base_url(), TOKEN, Some((ACCOUNT, GATEWAY)))
 }
 
 fn base() -> String {
@@ -80,11 +76,7 @@ fn stdout_json(output: &std::process::Output) -> Value {
 
 #[test]
 fn help_lists_every_operation_and_apply_and_diff() {
-    let output = Command::cargo_bin("routes")
-        .expect("binary")
-        .arg("--help")
-        .output()
-        .expect("runs");
+    let output = support::routes().arg("--help").output().expect("runs");
     assert!(output.status.success());
     let text = String::from_utf8_lossy(&output.stdout);
     for command in [
@@ -211,11 +203,7 @@ async fn an_api_error_is_one_line_and_exit_1() {
 #[test]
 fn a_refused_connection_says_why_on_one_line() {
     // Nothing listens on port 9 (discard) of the loopback address.
-    let output = Command::cargo_bin("routes")
-        .expect("the routes binary")
-        .env_clear()
-        .env("CLOUDFLARE_API_TOKEN", TOKEN)
-        .env("CLOUDFLARE_BASE_URL", "http://127.0.0.1:9")
+    let output = support::routes_at("http://127.0.0.1:9", TOKEN, None)
         .args([
             "get-route",
             "--id",

@@ -11,11 +11,12 @@ use serde_json::{Value, json};
 #[path = "../../client/tests/support/fixtures.rs"]
 mod fixtures;
 
+/// The `routes` binary with an empty environment, and a run's exit code and output.
+mod support;
+
 /// `routes` with no environment at all: no credentials, no base URL.
 fn routes() -> Command {
-    let mut command = Command::cargo_bin("routes").expect("the routes binary");
-    command.env_clear();
-    command
+    support::routes()
 }
 
 fn write(dir: &Path, name: &str, route: &Value) {
@@ -30,12 +31,7 @@ fn with_operator(operator: &str) -> Value {
 }
 
 fn run(command: &mut Command) -> (i32, String, String) {
-    let output = command.output().expect("runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    support::run(command)
 }
 
 #[test]

@@ -14,6 +14,9 @@ use serde_json::{Value, json};
 #[path = "../../client/tests/support/fixtures.rs"]
 mod fixtures;
 
+/// The `routes` binary with an empty environment, and a run's exit code and output.
+mod support;
+
 const ACCOUNT: &str = "acct-emulated";
 const GATEWAY: &str = "gw-emulated";
 const TOKEN: &str = "emulator-token";
@@ -53,14 +56,7 @@ async fn busy_gateway(config: EmulatorConfig) -> Emulator {
 
 /// The `routes` binary pointed at `emulator`.
 fn routes(emulator: &Emulator) -> Command {
-    let mut command = Command::cargo_bin("routes").expect("the routes binary");
-    command
-        .env_clear()
-        .env("CLOUDFLARE_API_TOKEN", TOKEN)
-        .env("CLOUDFLARE_BASE_URL", emulator.base_url())
-        .env("CLOUDFLARE_ACCOUNT_ID", ACCOUNT)
-        .env("CLOUDFLARE_GATEWAY_ID", GATEWAY);
-    command
+    support::routes_at(&emulator.base_url(), TOKEN, Some((ACCOUNT, GATEWAY)))
 }
 
 /// The sample graph with its `large` model calling `model`.
@@ -189,16 +185,7 @@ async fn apply_converges_when_live_reads_send_elements_as_null_or_empty() {
 
 /// Runs `routes <args>` against `emulator` in `dir`; the exit code, standard output and error.
 fn run_args(emulator: &Emulator, dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let output = routes(emulator)
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    support::run(routes(emulator).current_dir(dir).args(args))
 }
 
 /// Writes `routes/<file>` in `dir` with `route`.

@@ -12,19 +12,15 @@ use serde_json::{Value, json};
 #[path = "../../client/tests/support/fixtures.rs"]
 mod fixtures;
 
+/// The `routes` binary with an empty environment, and a run's exit code and output.
+mod support;
+
 const ACCOUNT: &str = "acct";
 const GATEWAY: &str = "gw";
 
 /// The binary pointed at `emulator`, with default ids.
 fn routes(emulator: &Emulator) -> Command {
-    let mut command = Command::cargo_bin("routes").expect("the routes binary");
-    command
-        .env_clear()
-        .env("CLOUDFLARE_API_TOKEN", "token")
-        .env("CLOUDFLARE_BASE_URL", emulator.base_url())
-        .env("CLOUDFLARE_ACCOUNT_ID", ACCOUNT)
-        .env("CLOUDFLARE_GATEWAY_ID", GATEWAY);
-    command
+    support::routes_at(&emulator.base_url(), "token", Some((ACCOUNT, GATEWAY)))
 }
 
 /// `body` written to a file in `dir`.
@@ -179,12 +175,7 @@ async fn a_flag_that_contradicts_the_body_is_an_error() {
 #[test]
 fn help_has_no_placeholder_or_repeated_text_and_there_is_a_version() {
     let help = |args: &[&str]| {
-        let output = Command::cargo_bin("routes")
-            .expect("the routes binary")
-            .env_clear()
-            .args(args)
-            .output()
-            .expect("runs");
+        let output = support::routes().args(args).output().expect("runs");
         assert_eq!(output.status.code(), Some(0), "{args:?}");
         String::from_utf8_lossy(&output.stdout).into_owned()
     };
@@ -245,9 +236,7 @@ fn every_option_of_every_command_is_explained() {
         "explain",
     ];
     for command in commands {
-        let output = Command::cargo_bin("routes")
-            .expect("the routes binary")
-            .env_clear()
+        let output = support::routes()
             .args([command, "--help"])
             .output()
             .expect("runs");
