@@ -28,17 +28,6 @@ fn base() -> String {
     format!("/accounts/{ACCOUNT}/ai-gateway/gateways/{GATEWAY}/routes")
 }
 
-/// The workspace's sample graph, with its `large` model calling `model`.
-fn graph(model: &str) -> Value {
-    let mut graph = fixtures::graph();
-    for element in graph.as_array_mut().expect("an array") {
-        if element["id"] == "large" {
-            element["properties"]["model"] = json!(model);
-        }
-    }
-    graph
-}
-
 fn route(name: &str, elements: Value) -> Value {
     json!({
         "id": "route-1", "name": name, "gateway_id": GATEWAY, "account_tag": ACCOUNT,
@@ -100,7 +89,7 @@ fn help_lists_every_operation_and_apply_and_diff() {
 #[tokio::test(flavor = "multi_thread")]
 async fn list_routes_prints_the_page_as_json() {
     let server = MockServer::start_async().await;
-    let answer = page("routes", json!([route("support-bot", graph("gpt-4o"))]));
+    let answer = page("routes", json!([route("support-bot", fixtures::graph())]));
     let mock = serve(&server, GET, base(), answer.clone()).await;
     let output = routes(&server).arg("list-routes").output().expect("runs");
     assert!(
@@ -125,7 +114,7 @@ async fn list_routes_prints_the_page_as_json() {
 #[tokio::test(flavor = "multi_thread")]
 async fn explicit_ids_override_the_environment() {
     let server = MockServer::start_async().await;
-    let answer = json!({"success": true, "result": route("other", graph("gpt-4o"))});
+    let answer = json!({"success": true, "result": route("other", fixtures::graph())});
     let path = "/accounts/acct-2/ai-gateway/gateways/gw-2/routes/route-9".to_string();
     let mock = serve(&server, GET, path, answer.clone()).await;
     let output = routes(&server)
@@ -158,7 +147,7 @@ async fn update_route_sends_the_new_name() {
                 .path(format!("{}/route-1", base()))
                 .json_body(json!({"name": "renamed"}));
             then.status(200)
-                .json_body(json!({"success": true, "route": route("renamed", graph("gpt-4o"))}));
+                .json_body(json!({"success": true, "route": route("renamed", fixtures::graph())}));
         })
         .await;
     let output = routes(&server)

@@ -59,17 +59,6 @@ fn routes(emulator: &Emulator) -> Command {
     support::routes_at(&emulator.base_url(), TOKEN, Some((ACCOUNT, GATEWAY)))
 }
 
-/// The sample graph with its `large` model calling `model`.
-fn graph(model: &str) -> Value {
-    let mut graph = fixtures::graph();
-    for element in graph.as_array_mut().expect("an array") {
-        if element["id"] == "large" {
-            element["properties"]["model"] = json!(model);
-        }
-    }
-    graph
-}
-
 /// Runs `routes <command> <file>` with a route file of `name` and `elements`; returns the
 /// exit code, standard output and standard error.
 fn run(emulator: &Emulator, command: &str, name: &str, elements: Value) -> (i32, String, String) {
@@ -101,13 +90,23 @@ async fn apply_converges(config: EmulatorConfig) {
     let style = config.style.name();
     let emulator = busy_gateway(config).await;
 
-    let (code, out, err) = run(&emulator, "apply", "support-bot", graph("gpt-4o"));
+    let (code, out, err) = run(
+        &emulator,
+        "apply",
+        "support-bot",
+        fixtures::graph_calling("gpt-4o"),
+    );
     assert_eq!(code, 0, "{style}: {err}");
     assert!(out.contains("support-bot (route-"), "{style}: {out}");
     assert!(out.contains("created"), "{style}: {out}");
     assert_eq!(writes_since(&emulator), [Operation::CreateRoute], "{style}");
 
-    let (code, out, err) = run(&emulator, "apply", "support-bot", graph("gpt-4o"));
+    let (code, out, err) = run(
+        &emulator,
+        "apply",
+        "support-bot",
+        fixtures::graph_calling("gpt-4o"),
+    );
     assert_eq!(code, 0, "{style}: {err}");
     assert_eq!(out, "nothing to change\n", "{style}");
     assert_eq!(
@@ -116,7 +115,12 @@ async fn apply_converges(config: EmulatorConfig) {
         "{style}: applying again writes nothing"
     );
 
-    let (code, out, err) = run(&emulator, "diff", "support-bot", graph("gpt-4o-mini"));
+    let (code, out, err) = run(
+        &emulator,
+        "diff",
+        "support-bot",
+        fixtures::graph_calling("gpt-4o-mini"),
+    );
     assert_eq!(code, 2, "{style}: a difference exits 2: {err}");
     assert!(
         out.contains("+      \"model\": \"gpt-4o-mini\","),
@@ -125,7 +129,7 @@ async fn apply_converges(config: EmulatorConfig) {
     assert!(!out.contains('\x1b'), "{style}: no colour off a terminal");
     // As on a terminal: the added line in green.
     let folder = tempfile::tempdir().expect("a temporary folder");
-    let file = json!({"name": "support-bot", "elements": graph("gpt-4o-mini")});
+    let file = json!({"name": "support-bot", "elements": fixtures::graph_calling("gpt-4o-mini")});
     std::fs::write(folder.path().join("route.json"), file.to_string()).expect("write");
     let coloured = routes(&emulator)
         .env("CLICOLOR_FORCE", "1")
@@ -141,7 +145,12 @@ async fn apply_converges(config: EmulatorConfig) {
     );
     assert_eq!(writes_since(&emulator), [], "{style}: diff writes nothing");
 
-    let (code, out, err) = run(&emulator, "apply", "support-bot", graph("gpt-4o-mini"));
+    let (code, out, err) = run(
+        &emulator,
+        "apply",
+        "support-bot",
+        fixtures::graph_calling("gpt-4o-mini"),
+    );
     assert_eq!(code, 0, "{style}: {err}");
     assert!(out.contains("deployed new version"), "{style}: {out}");
     assert_eq!(
@@ -151,7 +160,12 @@ async fn apply_converges(config: EmulatorConfig) {
     );
 
     // At once, while the live style would still serve the old graph had `apply` not waited.
-    let (code, out, err) = run(&emulator, "apply", "support-bot", graph("gpt-4o-mini"));
+    let (code, out, err) = run(
+        &emulator,
+        "apply",
+        "support-bot",
+        fixtures::graph_calling("gpt-4o-mini"),
+    );
     assert_eq!(code, 0, "{style}: {err}");
     assert_eq!(out, "nothing to change\n", "{style}");
     assert_eq!(
@@ -160,12 +174,17 @@ async fn apply_converges(config: EmulatorConfig) {
         "{style}: no write despite the lag"
     );
 
-    let (code, out, err) = run(&emulator, "diff", "support-bot", graph("gpt-4o-mini"));
+    let (code, out, err) = run(
+        &emulator,
+        "diff",
+        "support-bot",
+        fixtures::graph_calling("gpt-4o-mini"),
+    );
     assert_eq!(code, 0, "{style}: no difference exits 0: {err}");
     assert_eq!(out, "no route differs from its file\n", "{style}");
 
     emulator.clear_requests();
-    let mut broken = graph("gpt-4o");
+    let mut broken = fixtures::graph_calling("gpt-4o");
     broken[4]["outputs"]["success"]["elementId"] = json!("nowhere");
     let (code, _, err) = run(&emulator, "apply", "support-bot", broken);
     assert_eq!(code, 1, "{style}: an invalid graph fails");
@@ -232,12 +251,12 @@ async fn a_directory_converges(config: EmulatorConfig) {
     write_route(
         dir,
         "support.json",
-        &json!({"name": "support", "elements": graph("gpt-4o")}),
+        &json!({"name": "support", "elements": fixtures::graph_calling("gpt-4o")}),
     );
     write_route(
         dir,
         "billing.json",
-        &json!({"name": "billing", "elements": graph("gpt-4o-mini")}),
+        &json!({"name": "billing", "elements": fixtures::graph_calling("gpt-4o-mini")}),
     );
 
     let (code, plan) = planned(&emulator, dir, &[]);
@@ -387,7 +406,7 @@ async fn rollback_and_history(config: EmulatorConfig) {
     write_route(
         dir,
         "support.json",
-        &json!({"name": "support", "elements": graph("gpt-4o")}),
+        &json!({"name": "support", "elements": fixtures::graph_calling("gpt-4o")}),
     );
     assert_eq!(
         run_args(&emulator, dir, &["apply", "routes"]).0,
@@ -397,7 +416,7 @@ async fn rollback_and_history(config: EmulatorConfig) {
     write_route(
         dir,
         "support.json",
-        &json!({"name": "support", "elements": graph("gpt-4.1")}),
+        &json!({"name": "support", "elements": fixtures::graph_calling("gpt-4.1")}),
     );
     assert_eq!(
         run_args(&emulator, dir, &["apply", "routes"]).0,
@@ -495,12 +514,12 @@ async fn a_failing_route_test_or_a_bad_file_blocks_everything() {
         write_route(
             dir,
             "support.json",
-            &json!({"name": "support", "elements": graph("gpt-4o"), "tests": [case]}),
+            &json!({"name": "support", "elements": fixtures::graph_calling("gpt-4o"), "tests": [case]}),
         );
         write_route(
             dir,
             "other.json",
-            &json!({"name": "other", "elements": graph("gpt-4o")}),
+            &json!({"name": "other", "elements": fixtures::graph_calling("gpt-4o")}),
         );
         for command in ["plan", "apply", "diff"] {
             let (code, _, err) = run_args(&emulator, dir, &[command, "routes"]);
@@ -521,7 +540,7 @@ async fn a_failing_route_test_or_a_bad_file_blocks_everything() {
         write_route(
             dir,
             "support.json",
-            &json!({"name": "other", "elements": graph("gpt-4o")}),
+            &json!({"name": "other", "elements": fixtures::graph_calling("gpt-4o")}),
         );
         let (code, _, err) = run_args(&emulator, dir, &["apply", "routes"]);
         assert_eq!(code, 1, "{style}");

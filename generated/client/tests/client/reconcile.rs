@@ -9,7 +9,7 @@ use cloudflare_dynamic_routing::Client;
 use cloudflare_dynamic_routing::reconcile::{self, Action, DesiredRoute, Outcome, ReadOptions};
 use cloudflare_dynamic_routing::route_file::RouteFile;
 use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig, Fault, Operation};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::support::fixtures;
 
@@ -46,11 +46,9 @@ async fn plan_and_apply(config: EmulatorConfig) {
         .build()
         .expect("a client");
     let gateway = client.gateway(ACCOUNT, GATEWAY);
-    let mut changed = fixtures::graph();
-    changed[4]["properties"]["model"] = json!("gpt-4.1");
     let wanted = [
         desired("same", fixtures::graph()),
-        desired("changed", changed),
+        desired("changed", fixtures::graph_calling("gpt-4.1")),
         desired("new", fixtures::graph()),
     ];
 

@@ -50,6 +50,18 @@ pub fn graph() -> Value {
     ])
 }
 
+/// [`graph`] with its `large` model calling `model` instead of `gpt-4o`: the one-field change
+/// the plan, diff and apply tests make.
+pub fn graph_calling(model: &str) -> Value {
+    let mut graph = graph();
+    for element in graph.as_array_mut().expect("an array") {
+        if element["id"] == "large" {
+            element["properties"]["model"] = json!(model);
+        }
+    }
+    graph
+}
+
 /// A version as listed (its `data` is the graph as a JSON string, here empty).
 pub fn version() -> Value {
     json!({"active": "true", "created_at": "2026-11-01 10:00:00", "data": "[]",

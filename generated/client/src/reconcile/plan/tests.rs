@@ -26,13 +26,6 @@ fn desired(name: &str, id: Option<&str>, graph: Value) -> DesiredRoute {
     }
 }
 
-/// The sample graph with the `large` model calling `model`.
-fn graph(model: &str) -> Value {
-    let mut graph = crate::fixtures::graph();
-    graph[4]["properties"]["model"] = json!(model);
-    graph
-}
-
 fn shape(plan: &Plan) -> Vec<(String, Option<String>, String)> {
     plan.routes
         .iter()
@@ -69,7 +62,7 @@ fn files_match_by_name_and_routes_no_file_describes_are_extra_or_deleted() {
     ];
     let files = [
         desired("support", None, crate::fixtures::graph()),
-        desired("billing", None, graph("gpt-4.1")),
+        desired("billing", None, crate::fixtures::graph_calling("gpt-4.1")),
         desired("new", None, crate::fixtures::graph()),
     ];
     let plan = compare(&files, &live, false).expect("a plan");
