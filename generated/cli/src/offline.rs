@@ -1,22 +1,13 @@
 //! What needs no credentials and sends nothing: checking route files (`validate`), running
 //! their cases (`test`), the route-file schema (`schema`), drawing a graph (`graph`) and
 //! explaining where a request would go (`explain`). Reading and checking are the client's
-//! (`route_file`, `reconcile::check`), the same code `plan` and `apply` run first.
+//! (`route_file`, `reconcile::check_all`), the same code `plan` and `apply` run first.
 
 use std::path::{Path, PathBuf};
 
 use cloudflare_dynamic_routing::graph;
-use cloudflare_dynamic_routing::reconcile::{self, DesiredRoute, LoadOptions};
+use cloudflare_dynamic_routing::reconcile::{self, LoadOptions};
 use cloudflare_dynamic_routing::route_file::{self, Checks, RouteFile};
-
-/// The route files under `paths`, or why there are none.
-fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let files = route_file::discover(paths).map_err(|e| e.to_string())?;
-    if files.is_empty() {
-        return Err("no route files found (a directory is searched for *.json)".to_string());
-    }
-    Ok(files)
-}
 
 /// `routes validate`: each file checked (every graph rule, documented operators); a line per
 /// file, and whether all passed.
@@ -50,37 +41,28 @@ fn report(
     options: &LoadOptions,
     what: impl Fn(&RouteFile) -> String,
 ) -> Result<(String, bool), String> {
+    let checked = reconcile::check_all(paths, options).map_err(|e| e.to_string())?;
     let mut text = String::new();
-    let mut passed = Vec::new();
-    let mut all_passed = true;
-    for file in files(paths)? {
-        match reconcile::check(&file, options) {
-            Ok(route) => {
-                text.push_str(&format!(
-                    "ok {} ({}, {})\n",
-                    file.display(),
-                    route.name,
-                    what(&route)
-                ));
-                passed.push(DesiredRoute {
-                    source: file,
-                    file: route,
-                });
-            }
+    for (file, result) in &checked.files {
+        match result {
+            Ok(route) => text.push_str(&format!(
+                "ok {} ({}, {})\n",
+                file.display(),
+                route.name,
+                what(route)
+            )),
             Err(problems) => {
-                all_passed = false;
                 for problem in problems {
                     text.push_str(&format!("error: {problem}\n"));
                 }
             }
         }
     }
-    // As `plan` would refuse them: two files for one route.
-    for problem in reconcile::duplicates(&passed) {
-        all_passed = false;
+    for problem in &checked.duplicates {
         text.push_str(&format!("error: {problem}\n"));
     }
-    Ok((text, all_passed))
+    let passed = checked.duplicates.is_empty() && checked.files.iter().all(|(_, r)| r.is_ok());
+    Ok((text, passed))
 }
 
 /// `routes schema`: the JSON Schema of route files.

@@ -41,38 +41,70 @@ pub struct LoadOptions {
     pub skip_tests: bool,
 }
 
+/// Every route file under `paths`, each read, checked and tested: what [`load`] refuses on, and
+/// what `routes validate` and `routes test` report file by file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    /// Each file, in order, with its route or its problems.
+    pub files: Vec<(PathBuf, Result<RouteFile, Vec<String>>)>,
+    /// Two files naming one route (by name, or by pinned id), one line each.
+    pub duplicates: Vec<String>,
+}
+
+/// Checks every route file under `paths` (files, or directories searched for `*.json`): each
+/// graph, each file's cases, and two files naming the same route. An error only when there are
+/// no files to check.
+pub fn check_all(paths: &[PathBuf], options: &LoadOptions) -> Result<Checked, DesiredError> {
+    let fail = |problem: String| {
+        Err(DesiredError {
+            problems: vec![problem],
+        })
+    };
+    let files = match route_file::discover(paths) {
+        Ok(files) => files,
+        Err(e) => return fail(e.to_string()),
+    };
+    if files.is_empty() {
+        return fail("no route files found (a directory is searched for *.json)".to_string());
+    }
+    let files: Vec<_> = files
+        .into_iter()
+        .map(|source| {
+            let result = check(&source, options);
+            (source, result)
+        })
+        .collect();
+    let passed: Vec<(&Path, &RouteFile)> = files
+        .iter()
+        .filter_map(|(source, result)| Some((source.as_path(), result.as_ref().ok()?)))
+        .collect();
+    let duplicates = duplicates(&passed);
+    Ok(Checked { files, duplicates })
+}
+
 /// Reads every route file under `paths` (files, or directories searched for `*.json`), checks
 /// each graph, runs each file's cases, and refuses two files naming the same route (by name,
 /// or by pinned id). Every problem is reported, not only the first.
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Vec<DesiredRoute>, DesiredError> {
-    let fail = |problems: Vec<String>| Err(DesiredError { problems });
-    let files = match route_file::discover(paths) {
-        Ok(files) => files,
-        Err(e) => return fail(vec![e.to_string()]),
-    };
-    if files.is_empty() {
-        return fail(vec![
-            "no route files found (a directory is searched for *.json)".to_string(),
-        ]);
-    }
+    let checked = check_all(paths, options)?;
     let mut problems = Vec::new();
     let mut routes = Vec::new();
-    for source in files {
-        match check(&source, options) {
+    for (source, result) in checked.files {
+        match result {
             Ok(file) => routes.push(DesiredRoute { source, file }),
             Err(mut found) => problems.append(&mut found),
         }
     }
-    problems.extend(duplicates(&routes));
+    problems.extend(checked.duplicates);
     if problems.is_empty() {
         Ok(routes)
     } else {
-        fail(problems)
+        Err(DesiredError { problems })
     }
 }
 
 /// One file read, checked and tested; its problems otherwise.
-pub fn check(source: &Path, options: &LoadOptions) -> Result<RouteFile, Vec<String>> {
+fn check(source: &Path, options: &LoadOptions) -> Result<RouteFile, Vec<String>> {
     let file = route_file::read(source).map_err(|e| vec![e.to_string()])?;
     let graph_problems = route_file::problems(&file, &options.checks);
     if !graph_problems.is_empty() {
@@ -97,25 +129,25 @@ pub fn check(source: &Path, options: &LoadOptions) -> Result<RouteFile, Vec<Stri
 }
 
 /// Two files for one route (the same name, or the same pinned id), one line each.
-pub fn duplicates(routes: &[DesiredRoute]) -> Vec<String> {
+fn duplicates(routes: &[(&Path, &RouteFile)]) -> Vec<String> {
     let mut problems = Vec::new();
     let mut names: HashMap<&str, &Path> = HashMap::new();
     let mut ids: HashMap<&str, &Path> = HashMap::new();
-    for route in routes {
-        if let Some(first) = names.insert(&route.file.name, &route.source) {
+    for (source, route) in routes {
+        if let Some(first) = names.insert(&route.name, source) {
             problems.push(format!(
                 "{}: route `{}` is also described by {}; a route must have one file",
-                route.source.display(),
-                route.file.name,
+                source.display(),
+                route.name,
                 first.display()
             ));
         }
-        if let Some(id) = &route.file.id
-            && let Some(first) = ids.insert(id, &route.source)
+        if let Some(id) = &route.id
+            && let Some(first) = ids.insert(id, source)
         {
             problems.push(format!(
                 "{}: route id `{id}` is also pinned by {}; a route must have one file",
-                route.source.display(),
+                source.display(),
                 first.display()
             ));
         }

@@ -36,7 +36,7 @@ mod read;
 
 pub use apply::{Applied, ApplyError, Outcome, apply, apply_each};
 pub use changes::{Change, ElementChange, element_changes};
-pub use desired::{DesiredError, DesiredRoute, LoadOptions, check, duplicates, load};
+pub use desired::{Checked, DesiredError, DesiredRoute, LoadOptions, check_all, load};
 pub use history::{History, Rollback, VersionEntry, history, rollback};
 pub use plan::{Action, Deploy, GraphUpdate, Plan, Rename, RoutePlan, Summary, compare, plan};
 pub use read::{Progress, ReadOptions, find_route, read_routes, versions_with_graphs};
