@@ -12,11 +12,11 @@ use crate::address;
 use crate::config::{ClientBuilder, ConfigError};
 use crate::error::{Error, decode_error};
 use crate::generated::api::Client as RawClient;
-use crate::graph::same_graph;
+use crate::graph::{AnyElement, same_graph};
 use crate::transport::{Capture, Settings, Transport};
 use crate::types::{
-    DeploymentPage, Route, RouteElement, RoutePage, RouteWithoutDeployment, VersionDetail,
-    VersionPage,
+    Deployment, DeploymentPage, Route, RouteElement, RoutePage, RouteWithoutDeployment, Version,
+    VersionDetail, VersionPage,
 };
 
 /// A Cloudflare AI Gateway Dynamic Routing client. Cheap to clone; share one per process.
@@ -655,31 +655,65 @@ impl Gateway<'_> {
     }
 
     /// The id of the newest of a route's versions whose graph is `wanted` (in any element
-    /// order), if one is. A version listed without `data` is read, newest first, and the
-    /// search stops at the first match.
+    /// order), if one is. The graphs the list carries are compared first; then the versions
+    /// listed without `data` are read, newest first, until one matches.
     pub(crate) async fn newest_version_with_graph(
         &self,
         route_id: &str,
         wanted: &[RouteElement],
     ) -> Result<Option<String>, Error> {
-        let mut versions = self.list_versions(route_id).await?.versions;
-        // Newest first; the sort is stable, so versions of the same instant keep list order.
-        versions.sort_by(|a, b| b.created_at.cmp(&a.created_at));
-        let holds = |graph: Option<Vec<crate::graph::AnyElement>>| {
-            graph.is_some_and(|graph| same_graph(&graph, wanted))
-        };
-        if let Some(listed) = versions.iter().find(|v| holds(v.graph())) {
+        let versions = self.versions_oldest_first(route_id).await?;
+        let holds =
+            |graph: Option<Vec<AnyElement>>| graph.is_some_and(|graph| same_graph(&graph, wanted));
+        if let Some(listed) = versions.iter().rev().find(|v| holds(v.graph())) {
             return Ok(Some(listed.version_id.clone()));
         }
-        // Only a version listed without `data` is read; one whose `data` is there but no graph
-        // does not hold this one.
-        for unread in versions.iter().filter(|v| v.data.is_none()) {
-            let detail = self.get_version(route_id, &unread.version_id).await?;
-            if holds(detail.graph()) {
+        for unread in versions.iter().rev().filter(|v| v.data.is_none()) {
+            if holds(self.listed_version_graph(route_id, unread).await?) {
                 return Ok(Some(unread.version_id.clone()));
             }
         }
         Ok(None)
+    }
+
+    /// A route's versions, oldest first.
+    pub(crate) async fn versions_oldest_first(
+        &self,
+        route_id: &str,
+    ) -> Result<Vec<Version>, Error> {
+        let page = self.list_versions(route_id).await?;
+        let mut versions = page.versions;
+        oldest_first(&mut versions, &page.order_by_direction, |v| &v.created_at);
+        Ok(versions)
+    }
+
+    /// A route's deployments, oldest first.
+    pub(crate) async fn deployments_oldest_first(
+        &self,
+        route_id: &str,
+    ) -> Result<Vec<Deployment>, Error> {
+        let page = self.list_deployments(route_id).await?;
+        let mut deployments = page.deployments;
+        oldest_first(&mut deployments, &page.order_by_direction, |d| {
+            &d.created_at
+        });
+        Ok(deployments)
+    }
+
+    /// A listed version's graph: the list's `data`, or, when the list left `data` out, the
+    /// version read whole. `None` when the `data` there holds no graph.
+    pub(crate) async fn listed_version_graph(
+        &self,
+        route_id: &str,
+        version: &Version,
+    ) -> Result<Option<Vec<AnyElement>>, Error> {
+        if version.data.is_some() {
+            return Ok(version.graph());
+        }
+        Ok(self
+            .get_version(route_id, &version.version_id)
+            .await?
+            .graph())
     }
 
     /// Re-reads the route, with backoff, until `shows` holds for it, or the wait runs out.
@@ -717,4 +751,13 @@ impl Gateway<'_> {
 /// A route's graph as known elements, when it has one and every kind is known.
 fn known_graph(route: &Route) -> Option<Vec<RouteElement>> {
     crate::graph::known_elements(&route.graph()?).ok()
+}
+
+/// Sorts items oldest first by `created_at`; items from the same instant stay in the order the
+/// API listed them in (`direction` `desc` means newest first, so that list is reversed first).
+fn oldest_first<T>(items: &mut [T], direction: &str, created_at: impl Fn(&T) -> &String) {
+    if direction.eq_ignore_ascii_case("desc") {
+        items.reverse();
+    }
+    items.sort_by(|a, b| created_at(a).cmp(created_at(b)));
 }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::changes::{ElementChange, element_changes};
-use super::read::{ReadOptions, find_route, oldest_first, versions_with_graphs};
+use super::read::{ReadOptions, find_route, versions_with_graphs};
 use crate::types::Deployment;
 use crate::{Error, Gateway};
 
@@ -49,11 +49,7 @@ pub async fn history(
 ) -> Result<History, Error> {
     let route = find_route(gateway, route, read).await?;
     let versions = versions_with_graphs(gateway, &route.id, read).await?;
-    let page = gateway.list_deployments(&route.id).await?;
-    let mut deployments = page.deployments;
-    oldest_first(&mut deployments, &page.order_by_direction, |d| {
-        &d.created_at
-    });
+    let deployments = gateway.deployments_oldest_first(&route.id).await?;
     let live_version = route.version.version_id.clone();
     let mut entries: Vec<VersionEntry> = Vec::with_capacity(versions.len());
     let mut previous: Option<Option<&[crate::graph::AnyElement]>> = None;
@@ -115,9 +111,7 @@ pub async fn rollback(
     };
     let route = find_route(gateway, route, read).await?;
     let live = route.version.version_id.clone();
-    let page = gateway.list_versions(&route.id).await?;
-    let mut versions = page.versions;
-    oldest_first(&mut versions, &page.order_by_direction, |v| &v.created_at);
+    let versions = gateway.versions_oldest_first(&route.id).await?;
     let target = match to {
         Some(wanted) => versions
             .iter()
@@ -130,12 +124,9 @@ pub async fn rollback(
                 ))
             })?,
         None => {
-            let page = gateway.list_deployments(&route.id).await?;
-            let mut deployments = page.deployments;
-            oldest_first(&mut deployments, &page.order_by_direction, |d| {
-                &d.created_at
-            });
-            let deployed_before = deployments
+            let deployed_before = gateway
+                .deployments_oldest_first(&route.id)
+                .await?
                 .iter()
                 .rev()
                 .map(|d| &d.version_id)

@@ -97,41 +97,20 @@ pub async fn find_route(
     }
 }
 
-/// A route's versions with their graphs, oldest first. A listed version without its graph is
+/// A route's versions with their graphs, oldest first. A version listed without its graph is
 /// read with `get_version` (at most `options.concurrency` at once).
 pub async fn versions_with_graphs(
     gateway: &Gateway<'_>,
     route_id: &str,
     options: &ReadOptions,
 ) -> Result<Vec<(Version, Option<Vec<AnyElement>>)>, Error> {
-    let page = gateway.list_versions(route_id).await?;
-    let mut versions = page.versions;
-    oldest_first(&mut versions, &page.order_by_direction, |v| &v.created_at);
+    let versions = gateway.versions_oldest_first(route_id).await?;
     stream::iter(versions)
         .map(|version| async move {
-            match version.graph() {
-                Some(graph) => Ok((version, Some(graph))),
-                None => {
-                    let detail = gateway.get_version(route_id, &version.version_id).await?;
-                    let graph = detail.graph();
-                    Ok((version, graph))
-                }
-            }
+            let graph = gateway.listed_version_graph(route_id, &version).await?;
+            Ok((version, graph))
         })
         .buffered(options.concurrency.get())
         .try_collect()
         .await
-}
-
-/// Sorts items oldest first by `created_at`; items from the same instant stay in the order the
-/// API listed them in (`direction` `desc` means newest first, so that list is reversed first).
-pub(crate) fn oldest_first<T>(
-    items: &mut [T],
-    direction: &str,
-    created_at: impl Fn(&T) -> &String,
-) {
-    if direction.eq_ignore_ascii_case("desc") {
-        items.reverse();
-    }
-    items.sort_by(|a, b| created_at(a).cmp(created_at(b)));
 }
