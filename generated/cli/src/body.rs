@@ -60,12 +60,7 @@ pub fn check(matches: &ArgMatches) -> anyhow::Result<()> {
             );
         }
     }
-    let validate = !matches
-        .try_get_one::<bool>(NO_VALIDATE)
-        .ok()
-        .flatten()
-        .copied()
-        .unwrap_or(false);
+    let validate = !crate::args::flag(matches, NO_VALIDATE);
     if validate && let Some(elements) = body.get("elements") {
         let elements: Vec<RouteElement> = serde_json::from_value(elements.clone())
             .map_err(|e| anyhow::anyhow!("{}: the graph does not decode: {e}", path.display()))?;

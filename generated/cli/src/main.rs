@@ -7,6 +7,7 @@
 //! Exit codes: 0 done, 1 the operation failed (one line on standard error), 2 bad usage; for
 //! `plan` and `diff`: 0 nothing to change, 2 changes, 1 any failure, bad usage included.
 
+mod args;
 mod body;
 mod offline;
 mod output;
@@ -34,29 +35,12 @@ use std::process::ExitCode;
 
 use clap::ArgMatches;
 use cloudflare_dynamic_routing::raw::Error as RawError;
-use cloudflare_dynamic_routing::route_file::Checks;
 use cloudflare_dynamic_routing::types::ErrorBody;
 use cloudflare_dynamic_routing::{Client, ClientBuilder};
 
 use crate::generated::commands::{Cli, CliCommand};
 use crate::output::Output;
-use crate::tree::{ALLOW_OPERATOR, command, subcommand_name};
-
-/// The checks a route file gets, from `--no-validate` and `--allow-operator`.
-fn checks(arguments: &ArgMatches) -> Checks {
-    Checks {
-        skip_validation: matches!(
-            arguments.try_get_one::<bool>(body::NO_VALIDATE),
-            Ok(Some(true))
-        ),
-        allowed_operators: arguments
-            .try_get_many::<String>(ALLOW_OPERATOR)
-            .ok()
-            .flatten()
-            .map(|values| values.cloned().collect())
-            .unwrap_or_default(),
-    }
-}
+use crate::tree::{command, subcommand_name};
 
 /// Runs an offline command, if `name` is one: its output, and whether it succeeded.
 fn run_offline(name: &str, arguments: &ArgMatches) -> Option<Result<(String, bool), String>> {
@@ -66,15 +50,9 @@ fn run_offline(name: &str, arguments: &ArgMatches) -> Option<Result<(String, boo
             .cloned()
             .unwrap_or_default()
     };
-    let paths = || -> Vec<PathBuf> {
-        arguments
-            .get_many::<PathBuf>("paths")
-            .map(|paths| paths.cloned().collect())
-            .unwrap_or_default()
-    };
     Some(match name {
-        "validate" => offline::validate(&paths(), &checks(arguments)),
-        "test" => offline::test(&paths(), &checks(arguments)),
+        "validate" => offline::validate(&args::paths(arguments), &args::checks(arguments)),
+        "test" => offline::test(&args::paths(arguments), &args::checks(arguments)),
         "schema" => Ok((offline::schema(), true)),
         "graph" => {
             let format = arguments
@@ -145,10 +123,7 @@ async fn main() -> ExitCode {
         };
     }
     // `--no-validate` reaches the client too, which otherwise validates before sending.
-    let validate = !matches!(
-        arguments.try_get_one::<bool>(body::NO_VALIDATE),
-        Ok(Some(true))
-    );
+    let validate = !args::flag(arguments, body::NO_VALIDATE);
     let client = match ClientBuilder::from_env()
         .map(|builder| builder.validate_graphs(validate))
         .and_then(ClientBuilder::build)

@@ -9,7 +9,7 @@ use std::io::Write as _;
 use anstyle::{AnsiColor, Style};
 use cloudflare_dynamic_routing::graph::{in_id_order, known_elements};
 use cloudflare_dynamic_routing::reconcile::{
-    Action, Applied, Deploy, ElementChange, History, Outcome, Plan, Rollback,
+    Action, Applied, Change, Deploy, ElementChange, History, Outcome, Plan, Rollback,
 };
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
@@ -79,9 +79,9 @@ fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 
 fn change_line(change: &ElementChange) -> String {
     let style = match change.change {
-        cloudflare_dynamic_routing::reconcile::Change::Added => ADD,
-        cloudflare_dynamic_routing::reconcile::Change::Removed => REMOVE,
-        cloudflare_dynamic_routing::reconcile::Change::Changed { .. } => CHANGE,
+        Change::Added => ADD,
+        Change::Removed => REMOVE,
+        Change::Changed { .. } => CHANGE,
     };
     format!("      {}\n", paint(style, &change.to_string()))
 }
@@ -93,15 +93,11 @@ pub fn plan(plan: &Plan) -> String {
     let mut details = String::new();
     // Unchanged routes are counted in the summary, not listed: a gateway of hundreds of
     // routes would bury the few that change.
-    for route in plan
-        .routes
-        .iter()
-        .filter(|r| !matches!(r.action, Action::Unchanged))
-    {
+    for route in &plan.routes {
         let (label, style) = match &route.action {
             Action::Create { .. } => ("create", ADD),
             Action::Update { .. } => ("update", CHANGE),
-            Action::Unchanged => ("unchanged", QUIET),
+            Action::Unchanged => continue,
             Action::Extra => ("not in files", QUIET),
             Action::Delete => ("delete", REMOVE),
         };

@@ -13,6 +13,7 @@ use cloudflare_dynamic_routing::reconcile::{self, LoadOptions, ReadOptions};
 use cloudflare_dynamic_routing::route_file::{self, RouteFile};
 use cloudflare_dynamic_routing::{Client, Gateway};
 
+use crate::args;
 use crate::report;
 
 /// Exit code of `plan` and `diff` when applying would change something (as
@@ -49,9 +50,9 @@ async fn command(
     let text = |id: &str| arguments.get_one::<String>(id).cloned().unwrap_or_default();
     match name {
         "plan" | "diff" | "apply" => {
-            let desired = reconcile::load(&paths(arguments), &load_options(arguments))
+            let desired = reconcile::load(&args::paths(arguments), &load_options(arguments))
                 .map_err(|e| format!("nothing was sent:\n{e}"))?;
-            let prune = flag(arguments, "prune");
+            let prune = args::flag(arguments, "prune");
             let plan = reconcile::plan(gateway, &desired, prune, read)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -131,7 +132,7 @@ async fn export(
         .get_one::<PathBuf>("dir")
         .cloned()
         .unwrap_or_default();
-    let force = flag(arguments, "force");
+    let force = args::flag(arguments, "force");
     let routes = reconcile::read_routes(gateway, read)
         .await
         .map_err(|e| e.to_string())?;
@@ -212,20 +213,9 @@ fn show<T: serde::Serialize>(json: bool, value: &T, text: fn(&T) -> String) {
     }
 }
 
-fn flag(arguments: &ArgMatches, id: &str) -> bool {
-    matches!(arguments.try_get_one::<bool>(id), Ok(Some(true)))
-}
-
-fn paths(arguments: &ArgMatches) -> Vec<PathBuf> {
-    arguments
-        .get_many::<PathBuf>("paths")
-        .map(|paths| paths.cloned().collect())
-        .unwrap_or_default()
-}
-
 fn load_options(arguments: &ArgMatches) -> LoadOptions {
     LoadOptions {
-        checks: crate::checks(arguments),
+        checks: args::checks(arguments),
         skip_tests: false,
     }
 }
