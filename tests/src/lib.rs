@@ -113,6 +113,12 @@ impl Default for Scratch {
 #[cfg(doctest)]
 pub struct ReadmeExamples;
 
+/// The `routes` command's README (a binary crate has no doctests of its own): its Rust
+/// examples, compiled by `cargo test --doc`.
+#[doc = include_str!("../../generated/cli/README.md")]
+#[cfg(doctest)]
+pub struct CliReadmeExamples;
+
 /// The mocks crate's README example, compiled by `cargo test --doc`.
 #[doc = include_str!("../../generated/mocks/README.md")]
 #[cfg(doctest)]

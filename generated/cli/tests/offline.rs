@@ -205,11 +205,11 @@ fn test_runs_the_cases_and_schema_prints_the_route_file_schema() {
     );
 }
 
-/// The README's complete route file is the example in `examples/routes/`, and it is valid and
-/// passes its own cases.
+/// The CLI README's complete route file is the example in `examples/routes/`, and it is valid
+/// and passes its own cases.
 #[test]
 fn the_readme_route_file_is_the_example_and_passes_its_cases() {
-    let readme = include_str!("../../../README.md");
+    let readme = include_str!("../README.md");
     let start = readme
         .find("`generated/cli/examples/routes/support.json`")
         .and_then(|at| {

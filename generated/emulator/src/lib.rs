@@ -61,3 +61,8 @@ pub use faults::{Fault, FaultKind};
 pub use operation::Operation;
 pub use record::RecordedRequest;
 pub use server::Emulator;
+
+/// The README's Rust examples, compiled (not run) by `cargo test --doc`, so they stay true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeExamples;
