@@ -41,8 +41,10 @@ mod address;
 mod client;
 mod config;
 mod convergence;
+mod deploy;
 mod error;
 mod extensions;
+mod gateway;
 pub mod graph;
 mod number;
 pub mod reconcile;
@@ -63,10 +65,11 @@ mod generated {
     pub mod operations;
 }
 
-pub use client::{Client, Gateway, PageRequest};
+pub use client::Client;
 pub use config::{BASE_URL, ClientBuilder, ConfigError, Credentials, DEFAULT_TIMEOUT, Secret, env};
 pub use convergence::DeployWait;
 pub use error::{ApiError, ApiMessage, DecodeError, Error};
+pub use gateway::{Gateway, PageRequest};
 pub use generated::api::types;
 pub use generated::operations;
 pub use number::Number;

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::changes::{ElementChange, element_changes};
 use super::read::{ReadOptions, find_route, versions_with_graphs};
+use crate::deploy::DeploySearch;
 use crate::types::Deployment;
 use crate::{Error, Gateway};
 

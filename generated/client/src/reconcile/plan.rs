@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::changes::{ElementChange, element_changes};
 use super::desired::DesiredRoute;
 use super::read::{ReadOptions, read_routes};
+use crate::deploy::DeploySearch;
 use crate::graph::{AnyElement, same_graph};
 use crate::types::{Route, RouteElement};
 use crate::{Error, Gateway};

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures_util::{StreamExt, TryStreamExt, stream};
 
+use crate::deploy::DeploySearch;
 use crate::graph::AnyElement;
 use crate::types::{Route, Version};
 use crate::{Error, Gateway};
