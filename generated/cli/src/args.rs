@@ -1,39 +1,129 @@
-//! Parsed arguments read one way everywhere: a switch, the route-file paths, and the checks
-//! route files get (`--no-validate`, `--allow-operator`). An argument a command does not have
-//! reads as absent.
+//! Arguments several commands share, typed: the gateway a command talks to (its ids,
+//! `--output`, `--concurrency`), route files and the checks they get, one route file, one route.
+//! Also the one reading of a switch on a generated subcommand, whose arguments progenitor
+//! declares by name.
 
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use clap::ArgMatches;
-use cloudflare_dynamic_routing::route_file::Checks;
+use clap::{ArgMatches, Args, ValueEnum};
+use cloudflare_dynamic_routing::reconcile::{Progress, ReadOptions};
+use cloudflare_dynamic_routing::route_file::{self, Checks, RouteFile};
+use cloudflare_dynamic_routing::{Client, Gateway};
 
-use crate::body::NO_VALIDATE;
-use crate::tree::ALLOW_OPERATOR;
+/// Default for every `--account-id`.
+pub const ACCOUNT_ENV: &str = "CLOUDFLARE_ACCOUNT_ID";
+/// Default for every `--gateway-id`.
+pub const GATEWAY_ENV: &str = "CLOUDFLARE_GATEWAY_ID";
+/// Help for `--account-id`, here and on the generated subcommands.
+pub const ACCOUNT_HELP: &str = "The Cloudflare account's id (32 hexadecimal digits)";
+/// Help for `--gateway-id`, here and on the generated subcommands.
+pub const GATEWAY_HELP: &str = "The AI Gateway's id (its name in the dashboard)";
 
-/// Whether the switch `id` was given.
+/// Whether the switch `id` was given to a generated subcommand (absent reads as not given).
 pub fn flag(arguments: &ArgMatches, id: &str) -> bool {
     matches!(arguments.try_get_one::<bool>(id), Ok(Some(true)))
 }
 
-/// The route files and directories given as `PATH…`.
-pub fn paths(arguments: &ArgMatches) -> Vec<PathBuf> {
-    arguments
-        .try_get_many::<PathBuf>("paths")
-        .ok()
-        .flatten()
-        .map(|paths| paths.cloned().collect())
-        .unwrap_or_default()
+/// `--no-validate`: on `plan`, `diff`, `apply` and the generated subcommands that send a graph.
+#[derive(Args, Debug, Clone)]
+pub struct ValidationArgs {
+    /// Send the graph without validating it first (by default an invalid graph is refused and
+    /// nothing is sent)
+    #[arg(long, id = crate::body::NO_VALIDATE)]
+    pub no_validate: bool,
 }
 
-/// The checks a route file gets, from `--no-validate` and `--allow-operator`.
-pub fn checks(arguments: &ArgMatches) -> Checks {
-    Checks {
-        skip_validation: flag(arguments, NO_VALIDATE),
-        allowed_operators: arguments
-            .try_get_many::<String>(ALLOW_OPERATOR)
-            .ok()
-            .flatten()
-            .map(|values| values.cloned().collect())
-            .unwrap_or_default(),
+/// How the routes-as-code commands show what they found.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    // A table, coloured on a terminal.
+    Text,
+    // A stable document (see the README).
+    Json,
+}
+
+/// The gateway a routes-as-code command talks to, and how it shows what it found.
+#[derive(Args, Debug, Clone)]
+pub struct GatewayArgs {
+    /// text (a table, coloured on a terminal) or json (a stable document; see the README)
+    #[arg(long, value_name = "output", value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+    /// At most this many reads in flight at once
+    #[arg(long, value_name = "N", default_value_t = ReadOptions::DEFAULT_CONCURRENCY)]
+    pub concurrency: NonZeroUsize,
+    #[arg(long, value_name = "account-id", env = ACCOUNT_ENV, help = ACCOUNT_HELP)]
+    pub account_id: String,
+    #[arg(long, value_name = "gateway-id", env = GATEWAY_ENV, help = GATEWAY_HELP)]
+    pub gateway_id: String,
+}
+
+impl GatewayArgs {
+    /// The gateway these ids name.
+    pub fn gateway<'a>(&self, client: &'a Client) -> Gateway<'a> {
+        client.gateway(self.account_id.clone(), self.gateway_id.clone())
     }
+
+    /// Whether `--output json` was asked for.
+    pub fn json(&self) -> bool {
+        self.output == OutputFormat::Json
+    }
+
+    /// `--concurrency`, and progress on standard error once many routes are read.
+    pub fn read_options(&self) -> ReadOptions {
+        let progress: Progress = Arc::new(crate::print::progress);
+        ReadOptions {
+            concurrency: self.concurrency,
+            progress: Some(progress),
+            ..ReadOptions::default()
+        }
+    }
+}
+
+/// Route files and directories, and which conditional operators they may use besides the
+/// documented ones.
+#[derive(Args, Debug, Clone)]
+pub struct RouteFilesArgs {
+    /// Accept this conditional operator besides the documented $eq, $ne, $in, $and and $or
+    /// (repeatable)
+    #[arg(long, value_name = "OPERATOR")]
+    pub allow_operator: Vec<String>,
+    /// Route files, or directories searched for *.json (not *.tests.json)
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+impl RouteFilesArgs {
+    /// The checks each file gets; `skip_validation` from `--no-validate`, where there is one.
+    pub fn checks(&self, skip_validation: bool) -> Checks {
+        Checks {
+            skip_validation,
+            allowed_operators: self.allow_operator.clone(),
+        }
+    }
+}
+
+/// One route file, read without graph checks (`graph` and `explain` serve a graph being
+/// written).
+#[derive(Args, Debug, Clone)]
+pub struct RouteFileArgs {
+    /// A route file: JSON with `name` and `elements`
+    #[arg(value_name = "ROUTE-FILE")]
+    pub file: PathBuf,
+}
+
+impl RouteFileArgs {
+    /// The file, read without graph checks.
+    pub fn read(&self) -> Result<RouteFile, String> {
+        route_file::read(&self.file).map_err(|e| e.to_string())
+    }
+}
+
+/// One route on the gateway.
+#[derive(Args, Debug, Clone)]
+pub struct RouteArgs {
+    /// The route, by id or by name
+    #[arg(value_name = "ROUTE")]
+    pub route: String,
 }

@@ -4,15 +4,25 @@
 //! which work offline. Credentials come from the same environment variables as the client;
 //! the offline commands need none.
 //!
-//! Exit codes: 0 done, 1 the operation failed (one line on standard error), 2 bad usage; for
-//! `plan` and `diff`: 0 nothing to change, 2 changes, 1 any failure, bad usage included.
+//! Every command ends in one [`Outcome`] (or a failure); [`exit_code`] is the one place that
+//! becomes an exit code: 0 done, 1 the command failed (one line on standard error), 2 bad usage;
+//! for `plan` and `diff`: 0 nothing to change, 2 changes, 1 any failure, bad usage included.
 
 mod args;
 mod body;
-mod offline;
+mod cmd_apply;
+mod cmd_explain;
+mod cmd_export;
+mod cmd_graph;
+mod cmd_history;
+mod cmd_plan;
+mod cmd_rollback;
+mod cmd_schema;
+mod cmd_validate;
+mod operation;
 mod output;
+mod print;
 mod report;
-mod routes_as_code;
 mod tree;
 
 /// Everything `cargo xtask regenerate` writes, and nothing else: progenitor's clap command tree
@@ -30,142 +40,117 @@ mod generated {
     pub mod commands;
 }
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::ArgMatches;
-use cloudflare_dynamic_routing::raw::Error as RawError;
-use cloudflare_dynamic_routing::types::ErrorBody;
 use cloudflare_dynamic_routing::{Client, ClientBuilder};
 
-use crate::generated::commands::{Cli, CliCommand};
-use crate::output::Output;
-use crate::tree::{command, subcommand_name};
+use crate::cmd_plan::View;
+use crate::cmd_validate::Cases;
+use crate::tree::{HandCommand, Invocation};
 
-/// Runs an offline command, if `name` is one: its output, and whether it succeeded.
-fn run_offline(name: &str, arguments: &ArgMatches) -> Option<Result<(String, bool), String>> {
-    let file = || {
-        arguments
-            .get_one::<PathBuf>("file")
-            .cloned()
-            .unwrap_or_default()
+/// What a command came to.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Done; for `plan` and `diff`, nothing to change.
+    Done,
+    /// `plan` or `diff`: applying would change something.
+    Changes,
+    /// A check failed and the output says which (`validate`, `test`).
+    Refused,
+    /// Help or the version was asked for, and clap printed it.
+    Help,
+    /// The arguments were wrong and clap said how; `reports_changes` for a command whose exit
+    /// code 2 means changes.
+    BadUsage { reports_changes: bool },
+}
+
+/// The exit code for what the run came to; a failure is its one line on standard error.
+fn exit_code(result: Result<Outcome, String>) -> ExitCode {
+    let result = match (result, print::stdout_failure()) {
+        (Ok(_), Some(failure)) => Err(failure),
+        (result, _) => result,
     };
-    Some(match name {
-        "validate" => offline::validate(&args::paths(arguments), &args::checks(arguments)),
-        "test" => offline::test(&args::paths(arguments), &args::checks(arguments)),
-        "schema" => Ok((offline::schema(), true)),
-        "graph" => {
-            let format = arguments
-                .get_one::<String>("format")
-                .cloned()
-                .unwrap_or_default();
-            offline::picture(&file(), &format).map(|text| (text, true))
+    ExitCode::from(match result {
+        Ok(Outcome::Done | Outcome::Help) => 0,
+        Ok(Outcome::Changes) => 2,
+        Ok(
+            Outcome::Refused
+            | Outcome::BadUsage {
+                reports_changes: true,
+            },
+        ) => 1,
+        Ok(Outcome::BadUsage {
+            reports_changes: false,
+        }) => 2,
+        Err(message) => {
+            print::error(&message);
+            1
         }
-        "explain" => {
-            let request = arguments
-                .get_one::<String>("request")
-                .cloned()
-                .unwrap_or_default();
-            offline::explain(&file(), &request).map(|text| (text, true))
-        }
-        _ => return None,
     })
+}
+
+/// A client from the environment's credentials; `validate` is whether it validates graphs
+/// before sending them.
+pub fn client(validate: bool) -> Result<Client, String> {
+    ClientBuilder::from_env()
+        .map(|builder| builder.validate_graphs(validate))
+        .and_then(ClientBuilder::build)
+        .map_err(|error| error.to_string())
+}
+
+/// Parses the command line and runs what it asks for.
+async fn run() -> Result<Outcome, String> {
+    let arguments: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(template) = operation::template(&arguments) {
+        print::json(&template, true);
+        return Ok(Outcome::Done);
+    }
+    match tree::parse(std::env::args_os()) {
+        Ok(Invocation::Operation(operation, matches)) => operation::run(operation, &matches).await,
+        Ok(Invocation::Command(command)) => {
+            let result = dispatch(command).await;
+            print::end_progress();
+            result
+        }
+        Err(error) => {
+            let _ = error.print();
+            Ok(if error.use_stderr() {
+                Outcome::BadUsage {
+                    reports_changes: arguments
+                        .first()
+                        .is_some_and(|name| tree::reports_changes(name)),
+                }
+            } else {
+                Outcome::Help
+            })
+        }
+    }
+}
+
+/// Runs a hand-written command; those that talk to the gateway get a client first.
+async fn dispatch(command: HandCommand) -> Result<Outcome, String> {
+    match command {
+        HandCommand::Validate(args) => cmd_validate::run(&args, Cases::Skip),
+        HandCommand::Test(args) => cmd_validate::run(&args, Cases::Run),
+        HandCommand::Schema => cmd_schema::run(),
+        HandCommand::Graph(args) => cmd_graph::run(&args),
+        HandCommand::Explain(args) => cmd_explain::run(&args),
+        HandCommand::Plan(args) => {
+            cmd_plan::run(&client(args.reconcile.validates())?, &args, View::Table).await
+        }
+        HandCommand::Diff(args) => {
+            cmd_plan::run(&client(args.reconcile.validates())?, &args, View::Diffs).await
+        }
+        HandCommand::Apply(args) => {
+            cmd_apply::run(&client(args.reconcile.validates())?, &args).await
+        }
+        HandCommand::Export(args) => cmd_export::run(&client(true)?, &args).await,
+        HandCommand::History(args) => cmd_history::run(&client(true)?, &args).await,
+        HandCommand::Rollback(args) => cmd_rollback::run(&client(true)?, &args).await,
+    }
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    // `<subcommand> --json-body-template` prints the template whatever else is missing, and
-    // never sends anything.
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "--json-body-template")
-        && let Some(template) = args
-            .first()
-            .and_then(|name| body::template(&name.replace('-', "_")))
-    {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&template).unwrap_or_default()
-        );
-        return ExitCode::SUCCESS;
-    }
-    let matches = match command().try_get_matches() {
-        Ok(matches) => matches,
-        Err(error) => {
-            let _ = error.print();
-            // `plan` and `diff` exit 2 for "changes", so CI can tell; their bad usage is 1.
-            let gates = args
-                .first()
-                .is_some_and(|name| routes_as_code::GATES.contains(&name.as_str()));
-            return ExitCode::from(match (error.use_stderr(), gates) {
-                (false, _) => 0,
-                (true, true) => 1,
-                (true, false) => 2,
-            });
-        }
-    };
-    let Some((name, arguments)) = matches.subcommand() else {
-        return ExitCode::from(2);
-    };
-    if let Some(result) = run_offline(name, arguments) {
-        return match result {
-            Ok((text, passed)) => {
-                print!("{text}");
-                if passed {
-                    ExitCode::SUCCESS
-                } else {
-                    ExitCode::FAILURE
-                }
-            }
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
-            }
-        };
-    }
-    // `--no-validate` reaches the client too, which otherwise validates before sending.
-    let validate = !args::flag(arguments, body::NO_VALIDATE);
-    let client = match ClientBuilder::from_env()
-        .map(|builder| builder.validate_graphs(validate))
-        .and_then(ClientBuilder::build)
-    {
-        Ok(client) => client,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    if routes_as_code::COMMANDS.contains(&name) {
-        return match routes_as_code::run(&client, name, arguments).await {
-            Ok(code) => ExitCode::from(code),
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
-            }
-        };
-    }
-    match run(&client, name, arguments).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Some(message)) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-        Err(None) => ExitCode::FAILURE,
-    }
-}
-
-/// Runs one subcommand; `Err` holds the one line that describes the failure.
-async fn run(client: &Client, name: &str, arguments: &ArgMatches) -> Result<(), Option<String>> {
-    let output = Output::new();
-    let operation = CliCommand::iter()
-        .find(|operation| subcommand_name(operation) == name)
-        .ok_or_else(|| Some(format!("unknown command `{name}`")))?;
-    let cli = Cli::new(client.raw().clone(), &output);
-    // A failure is rendered here, through the client's own `Error`, as `apply`'s are: status,
-    // Cloudflare's codes and messages, `cf-ray`, the cause of a failed connection.
-    cli.execute(operation, arguments).await.map_err(|error| {
-        match error.downcast::<RawError<ErrorBody>>() {
-            Ok(raw) => Some(client.raw_error(operation.operation_id(), raw).to_string()),
-            Err(other) => Some(format!("{other:#}")),
-        }
-    })
+    exit_code(run().await)
 }

@@ -2,14 +2,14 @@
 //! with Cloudflare's envelope unwrapped and each graph once, a note on standard error when a
 //! list page is full; and the hooks that check a body before it is sent.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 use cloudflare_dynamic_routing::raw::{Error, ResponseValue, builder};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::body;
 use crate::generated::commands::CliConfig;
+use crate::{body, print};
 
 /// Prints what the generated commands produce. Failures are not printed here: `main` renders
 /// them through the client's `Error`, as it does `apply`'s.
@@ -27,14 +27,7 @@ impl Output {
 
     /// Prints any value as JSON, followed by a newline.
     pub fn json<T: Serialize + ?Sized>(&self, value: &T) {
-        let text = if self.pretty {
-            serde_json::to_string_pretty(value)
-        } else {
-            serde_json::to_string(value)
-        };
-        let mut stdout = std::io::stdout().lock();
-        // A closed pipe (`routes … | head`) is not worth a panic.
-        let _ = writeln!(stdout, "{}", text.unwrap_or_default());
+        print::json(value, self.pretty);
     }
 }
 
@@ -141,7 +134,7 @@ impl CliConfig for &Output {
         graph_once(&mut payload);
         self.json(&payload);
         if let Some(note) = more_pages(&payload) {
-            eprintln!("{note}");
+            print::note(&note);
         }
     }
 

@@ -1,16 +1,17 @@
-//! How `plan`, `diff`, `apply`, `export`, `history` and `rollback` show what they found: an
-//! aligned table and coloured changes on a terminal, the same text without colour otherwise
-//! (`anstream` strips the colour when standard output is not a terminal, or `NO_COLOR` is set),
-//! and with `--output json` a stable JSON document (documented in the README).
+//! How the hand-written commands' results read: a line per checked route file (`validate`,
+//! `test`); for `plan`, `diff`, `apply`, `export`, `history` and `rollback` an aligned table and
+//! coloured changes (`print` strips the colour when standard output is not a terminal, or
+//! `NO_COLOR` is set), or with `--output json` a stable JSON document (documented in the
+//! README). Everything here renders text; `print` writes it.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 use anstyle::{AnsiColor, Style};
 use cloudflare_dynamic_routing::graph::{in_id_order, known_elements};
 use cloudflare_dynamic_routing::reconcile::{
-    Action, Applied, Change, Deploy, ElementChange, History, Outcome, Plan, Rollback,
+    Action, Applied, Change, Checked, Deploy, ElementChange, History, Outcome, Plan, Rollback,
 };
+use cloudflare_dynamic_routing::route_file::RouteFile;
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
@@ -24,16 +25,32 @@ fn paint(style: Style, text: &str) -> String {
     format!("{style}{text}{style:#}")
 }
 
-/// Prints `text` to standard output, colour stripped when it is not a terminal.
-pub fn print(text: &str) {
-    let mut out = anstream::stdout();
-    // A closed pipe (`routes plan … | head`) is not worth a panic.
-    let _ = out.write_all(text.as_bytes());
-}
-
-/// Prints `value` as pretty JSON.
-pub fn print_json<T: Serialize>(value: &T) {
-    print(&pretty(value));
+/// A line per checked file, `ok FILE (NAME, what)` or each of its problems, then each pair of
+/// files naming one route.
+pub fn checked(checked: &Checked, what: impl Fn(&RouteFile) -> String) -> String {
+    let mut text = String::new();
+    for (file, result) in &checked.files {
+        match result {
+            Ok(route) => {
+                let _ = writeln!(
+                    text,
+                    "ok {} ({}, {})",
+                    file.display(),
+                    route.name,
+                    what(route)
+                );
+            }
+            Err(problems) => {
+                for problem in problems {
+                    let _ = writeln!(text, "error: {problem}");
+                }
+            }
+        }
+    }
+    for problem in &checked.duplicates {
+        let _ = writeln!(text, "error: {problem}");
+    }
+    text
 }
 
 /// Rows as columns padded to their widest cell (cells may hold colour codes, which take no

@@ -1,39 +1,105 @@
-//! The `routes` command tree: progenitor's generated subcommands with their help made whole
-//! (each description once, every option explained, the body flags described), the routes-as-code
-//! commands, and the offline commands.
+//! The `routes` command tree, and the one place the hand-written commands meet progenitor's
+//! generated ones: the generated subcommands with their help made whole (each description once,
+//! every option explained, the body flags described), then every [`HandCommand`] grafted on with
+//! clap derive's `augment_subcommands` and read back with `from_arg_matches`.
 
-use std::path::PathBuf;
+use std::ffi::OsString;
 
-use clap::{Arg, Command};
-use cloudflare_dynamic_routing::reconcile::ReadOptions;
+use clap::{ArgMatches, Args, Command, FromArgMatches, Subcommand};
 
+use crate::args::{ACCOUNT_ENV, ACCOUNT_HELP, GATEWAY_ENV, GATEWAY_HELP, ValidationArgs};
 use crate::body;
+use crate::cmd_apply::ApplyArgs;
+use crate::cmd_explain::ExplainArgs;
+use crate::cmd_export::ExportArgs;
+use crate::cmd_graph::GraphArgs;
+use crate::cmd_history::HistoryArgs;
+use crate::cmd_plan::PlanArgs;
+use crate::cmd_rollback::RollbackArgs;
+use crate::cmd_validate::ValidateArgs;
 use crate::generated::commands::{Cli, CliCommand};
 use crate::output::Output;
 
-/// Accepts a conditional operator outside the documented set.
-pub(crate) const ALLOW_OPERATOR: &str = "allow-operator";
+/// The hand-written commands, each with its typed arguments; the description of each is its
+/// one line in `routes --help`.
+#[derive(Subcommand, Debug)]
+pub enum HandCommand {
+    /// Check route files offline (every graph rule, documented operators); exit 1 if any fails
+    Validate(ValidateArgs),
+    /// Run the route files' cases offline; exit 1 if any fails, showing the paths the request
+    /// took
+    Test(ValidateArgs),
+    /// Print the JSON Schema of route files, for editors (the checked-in copy is
+    /// generated/client/route-file.schema.json)
+    Schema,
+    /// Draw a route file's graph as Mermaid or Graphviz DOT, offline
+    Graph(GraphArgs),
+    /// Show where a request would go through a route file's graph, offline
+    Explain(ExplainArgs),
+    /// Show what apply would do to make the gateway match the route files; exit 0 if nothing, 2
+    /// if something, 1 on any error
+    Plan(PlanArgs),
+    /// Show each rename, and each graph that differs from its file as a unified diff; exit codes
+    /// as plan
+    Diff(PlanArgs),
+    /// Make the gateway match the route files: create, rename in place, deploy changed graphs
+    /// (an existing version when one holds the graph)
+    Apply(ApplyArgs),
+    /// Write every route on the gateway as a route file (id pinned) into a directory
+    Export(ExportArgs),
+    /// List a route's versions (with each one's graph change) and deployments
+    History(HistoryArgs),
+    /// Deploy the version live before the current one, or --to VERSION; no version is created
+    Rollback(RollbackArgs),
+}
 
-/// Default for every `--account-id`.
-const ACCOUNT_ENV: &str = "CLOUDFLARE_ACCOUNT_ID";
-/// Default for every `--gateway-id`.
-const GATEWAY_ENV: &str = "CLOUDFLARE_GATEWAY_ID";
+/// What the command line asks for.
+pub enum Invocation {
+    /// One of progenitor's generated operations, with its arguments as progenitor reads them.
+    Operation(CliCommand, ArgMatches),
+    /// A hand-written command.
+    Command(HandCommand),
+}
+
+/// Parses `arguments` (the program's name first) against the whole tree.
+pub fn parse(arguments: impl IntoIterator<Item = OsString>) -> Result<Invocation, clap::Error> {
+    let mut root = command();
+    let matches = root.try_get_matches_from_mut(arguments)?;
+    if let Some((name, arguments)) = matches.subcommand()
+        && let Some(operation) = operation(name)
+    {
+        return Ok(Invocation::Operation(operation, arguments.clone()));
+    }
+    HandCommand::from_arg_matches(&matches)
+        .map(Invocation::Command)
+        .map_err(|error| error.format(&mut root))
+}
+
+/// Whether the command `name` exits 2 for "changes" (`plan`, `diff`: those taking
+/// [`PlanArgs`]), so its bad usage must exit otherwise.
+pub fn reports_changes(name: &str) -> bool {
+    let Some(plan) = PlanArgs::group_id() else {
+        return false;
+    };
+    command()
+        .find_subcommand(name)
+        .is_some_and(|command| command.get_groups().any(|group| group.get_id() == &plan))
+}
+
+/// The generated operation whose subcommand is `name`.
+pub fn operation(name: &str) -> Option<CliCommand> {
+    CliCommand::iter().find(|operation| subcommand_name(operation) == name)
+}
 
 /// The subcommand name of a generated operation: `list_routes` → `list-routes`.
-pub(crate) fn subcommand_name(command: &CliCommand) -> String {
+fn subcommand_name(command: &CliCommand) -> String {
     command.operation_id().replace('_', "-")
 }
 
 /// Help for the path parameters, which the spec leaves without a description.
 const PARAMETER_HELP: &[(&str, &str)] = &[
-    (
-        "account-id",
-        "The Cloudflare account's id (32 hexadecimal digits)",
-    ),
-    (
-        "gateway-id",
-        "The AI Gateway's id (its name in the dashboard)",
-    ),
+    ("account-id", ACCOUNT_HELP),
+    ("gateway-id", GATEWAY_HELP),
     ("id", "The route's id (see list-routes)"),
     ("version-id", "The version's id (see list-versions)"),
 ];
@@ -95,184 +161,29 @@ fn body_flags(command: Command) -> Command {
     })
 }
 
-/// `--no-validate` on the commands that send a graph.
-fn no_validate(command: Command) -> Command {
-    command.arg(
-        Arg::new(body::NO_VALIDATE)
-            .long(body::NO_VALIDATE)
-            .action(clap::ArgAction::SetTrue)
-            .help("Send the graph without validating it first (by default an invalid graph is refused and nothing is sent)"),
-    )
+/// One generated operation's subcommand, its help made whole.
+fn generated(operation: CliCommand) -> Command {
+    let mut command = Cli::<&Output>::get_command(operation).name(subcommand_name(&operation));
+    if matches!(
+        operation,
+        CliCommand::CreateRoute | CliCommand::CreateVersion
+    ) {
+        // The arguments only, listed last: `augment_args` would also replace the description.
+        let validation = ValidationArgs::augment_args(Command::new(""));
+        command = command.args(
+            validation
+                .get_arguments()
+                .map(|argument| argument.clone().display_order(None)),
+        );
+    }
+    explain_parameters(body_flags(with_environment_defaults(short_about(command))))
 }
 
-fn scope_args(command: Command) -> Command {
-    command
-        .arg(Arg::new("account-id").long("account-id").required(true))
-        .arg(Arg::new("gateway-id").long("gateway-id").required(true))
-}
-
-/// `--allow-operator`, on the commands that check route files.
-fn allow_operator(command: Command) -> Command {
-    command.arg(
-        Arg::new(ALLOW_OPERATOR)
-            .long(ALLOW_OPERATOR)
-            .value_name("OPERATOR")
-            .action(clap::ArgAction::Append)
-            .help("Accept this conditional operator besides the documented $eq, $ne, $in, $and and $or (repeatable)"),
-    )
-}
-
-/// The commands that need no credentials and send nothing.
-fn offline_commands() -> [Command; 5] {
-    let file = || {
-        Arg::new("file")
-            .required(true)
-            .value_name("ROUTE-FILE")
-            .value_parser(clap::value_parser!(PathBuf))
-            .help("A route file: JSON with `name` and `elements`")
-    };
-    [
-        allow_operator(Command::new("validate").about(
-            "Check route files offline (every graph rule, documented operators); exit 1 if any fails",
-        ))
-        .arg(paths_arg()),
-        allow_operator(Command::new("test").about(
-            "Run the route files' cases offline; exit 1 if any fails, showing the paths the request took",
-        ))
-        .arg(paths_arg()),
-        Command::new("schema")
-            .about("Print the JSON Schema of route files, for editors (the checked-in copy is generated/client/route-file.schema.json)"),
-        Command::new("graph")
-            .about("Draw a route file's graph as Mermaid or Graphviz DOT, offline")
-            .arg(file())
-            .arg(
-                Arg::new("format")
-                    .long("format")
-                    .value_parser(["mermaid", "dot"])
-                    .default_value("mermaid")
-                    .help("mermaid (a flowchart for Markdown) or dot (for Graphviz)"),
-            ),
-        Command::new("explain")
-            .about("Show where a request would go through a route file's graph, offline")
-            .arg(file())
-            .arg(
-                Arg::new("request")
-                    .long("request")
-                    .required(true)
-                    .value_name("JSON")
-                    .help(r#"The request as JSON: {"metadata": {...}, "headers": {...}, "body": {...}}"#),
-            ),
-    ]
-}
-
-/// Route files or directories, as `plan`, `diff`, `apply`, `validate` and `test` take them.
-fn paths_arg() -> Arg {
-    Arg::new("paths")
-        .required(true)
-        .num_args(1..)
-        .value_name("PATH")
-        .value_parser(clap::value_parser!(PathBuf))
-        .help("Route files, or directories searched for *.json (not *.tests.json)")
-}
-
-fn output_arg() -> Arg {
-    Arg::new("output")
-        .long("output")
-        .value_parser(["text", "json"])
-        .default_value("text")
-        .help("text (a table, coloured on a terminal) or json (a stable document; see the README)")
-}
-
-/// A command that talks to the gateway: scope, `--output`, `--concurrency`.
-fn gateway_command(name: &'static str, about: &'static str) -> Command {
-    let command = Command::new(name).about(about).arg(output_arg()).arg(
-        Arg::new("concurrency")
-            .long("concurrency")
-            .value_name("N")
-            .value_parser(clap::value_parser!(std::num::NonZeroUsize))
-            .default_value(ReadOptions::DEFAULT_CONCURRENCY.to_string())
-            .help("At most this many reads in flight at once"),
-    );
-    explain_parameters(with_environment_defaults(scope_args(command)))
-}
-
-/// `plan`, `diff` and `apply`: files checked and tested, then compared with the gateway.
-fn files_command(name: &'static str, about: &'static str) -> Command {
-    allow_operator(no_validate(gateway_command(name, about)))
-        .arg(paths_arg())
-        .arg(
-            Arg::new("prune")
-                .long("prune")
-                .action(clap::ArgAction::SetTrue)
-                .help(if name == "apply" {
-                    "Delete the routes on the gateway that no file describes (without it they are left alone)"
-                } else {
-                    "Plan to delete the routes on the gateway that no file describes"
-                }),
-        )
-}
-
-fn route_arg() -> Arg {
-    Arg::new("route")
-        .required(true)
-        .value_name("ROUTE")
-        .help("The route, by id or by name")
-}
-
-/// Routes as code: the commands on a whole gateway.
-fn routes_as_code_commands() -> [Command; 6] {
-    [
-        files_command(
-            "plan",
-            "Show what apply would do to make the gateway match the route files; exit 0 if nothing, 2 if something, 1 on any error",
-        ),
-        files_command(
-            "diff",
-            "Show each rename, and each graph that differs from its file as a unified diff; exit codes as plan",
-        ),
-        files_command(
-            "apply",
-            "Make the gateway match the route files: create, rename in place, deploy changed graphs (an existing version when one holds the graph)",
-        ),
-        gateway_command(
-            "export",
-            "Write every route on the gateway as a route file (id pinned) into a directory",
-        )
-        .arg(
-            Arg::new("dir")
-                .required(true)
-                .value_name("DIR")
-                .value_parser(clap::value_parser!(PathBuf))
-                .help("The directory to write into (created if missing)"),
-        )
-        .arg(
-            Arg::new("force")
-                .long("force")
-                .action(clap::ArgAction::SetTrue)
-                .help("Replace files that exist with other content (by default nothing is written then)"),
-        ),
-        gateway_command(
-            "history",
-            "List a route's versions (with each one's graph change) and deployments",
-        )
-        .arg(route_arg()),
-        gateway_command(
-            "rollback",
-            "Deploy the version live before the current one, or --to VERSION; no version is created",
-        )
-        .arg(route_arg())
-        .arg(
-            Arg::new("to")
-                .long("to")
-                .value_name("VERSION")
-                .help("The version to put live (see history)"),
-        ),
-    ]
-}
-
-/// The whole command tree.
-pub(crate) fn command() -> Command {
-    let mut root = Command::new("routes")
+/// The whole command tree: the generated operations, then the hand-written commands.
+pub fn command() -> Command {
+    let tree = Command::new("routes").subcommands(CliCommand::iter().map(generated));
+    // Described after grafting, which would otherwise describe the tree as `HandCommand`.
+    HandCommand::augment_subcommands(tree)
         .about("Cloudflare AI Gateway Dynamic Routing from the command line")
         .long_about(
             "Cloudflare AI Gateway Dynamic Routing from the command line.\n\n\
@@ -284,16 +195,40 @@ pub(crate) fn command() -> Command {
         )
         .version(env!("CARGO_PKG_VERSION"))
         .subcommand_required(true)
-        .arg_required_else_help(true);
-    for operation in CliCommand::iter() {
-        let name = subcommand_name(&operation);
-        let mut generated = Cli::<&Output>::get_command(operation).name(name.clone());
-        if name == "create-route" || name == "create-version" {
-            generated = no_validate(generated);
-        }
-        let generated = with_environment_defaults(short_about(generated));
-        root = root.subcommand(explain_parameters(body_flags(generated)));
+        .arg_required_else_help(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tree_is_consistent() {
+        command().debug_assert();
     }
-    root.subcommands(offline_commands())
-        .subcommands(routes_as_code_commands())
+
+    #[test]
+    fn only_plan_and_diff_report_changes() {
+        let reporting: Vec<String> = command()
+            .get_subcommands()
+            .map(|command| command.get_name().to_string())
+            .filter(|name| reports_changes(name))
+            .collect();
+        assert_eq!(reporting, ["plan", "diff"]);
+    }
+
+    #[test]
+    fn no_validate_is_the_flag_the_body_checks_read() {
+        let matches = generated(CliCommand::CreateVersion)
+            .try_get_matches_from([
+                "create-version",
+                "--account-id=a",
+                "--gateway-id=g",
+                "--id=r",
+                "--json-body=b.json",
+                "--no-validate",
+            ])
+            .expect("parses");
+        assert!(crate::args::flag(&matches, body::NO_VALIDATE));
+    }
 }

@@ -12,12 +12,7 @@ use cloudflare_dynamic_routing::{Client, PageRequest};
 use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig};
 use serde_json::json;
 
-/// The workspace's one set of fixtures (the sample graph).
-#[path = "../../client/tests/support/fixtures.rs"]
-mod fixtures;
-
-/// The `routes` binary with an empty environment, and a run's exit code and output.
-mod support;
+use crate::{fixtures, support};
 
 /// The values that would make a URL name another resource.
 const UNUSABLE: [&str; 3] = ["", ".", ".."];
@@ -169,7 +164,7 @@ async fn through_raw(
 /// Runs `operation` as a `routes` subcommand; returns its exit code and standard error.
 fn through_cli(emulator: &Emulator, operation: &str, at: &BTreeMap<&str, &str>) -> (i32, String) {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let mut command = support::routes_at(&emulator.base_url(), "token", None);
+    let mut command = support::routes_unscoped(&emulator.base_url());
     command.arg(operation.replace('_', "-"));
     for (parameter, value) in at {
         command

@@ -4,20 +4,10 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::{Value, json};
 
-/// The workspace's one set of fixtures (the sample graph).
-#[path = "../../client/tests/support/fixtures.rs"]
-mod fixtures;
-
-/// The `routes` binary with an empty environment, and a run's exit code and output.
-mod support;
-
-/// `routes` with no environment at all: no credentials, no base URL.
-fn routes() -> Command {
-    support::routes()
-}
+use crate::fixtures;
+use crate::support::{routes, run};
 
 fn write(dir: &Path, name: &str, route: &Value) {
     std::fs::write(dir.join(name), route.to_string()).expect("write");
@@ -28,10 +18,6 @@ fn with_operator(operator: &str) -> Value {
     let mut graph = fixtures::graph();
     graph[1]["properties"]["conditions"] = json!({"metadata.plan": {operator: "free"}});
     graph
-}
-
-fn run(command: &mut Command) -> (i32, String, String) {
-    support::run(command)
 }
 
 #[test]
@@ -198,7 +184,7 @@ fn test_runs_the_cases_and_schema_prints_the_route_file_schema() {
     let schema: Value = serde_json::from_str(&out).expect("JSON");
     assert_eq!(schema["title"], "RouteFile");
     assert_eq!(schema["required"], json!(["elements", "name"]));
-    let checked_in = include_str!("../../client/route-file.schema.json");
+    let checked_in = include_str!("../../../client/route-file.schema.json");
     assert_eq!(
         out, checked_in,
         "generated/client/route-file.schema.json is stale: run `cargo run -p cloudflare-dynamic-routing-cli -- schema > generated/client/route-file.schema.json`"
@@ -209,7 +195,7 @@ fn test_runs_the_cases_and_schema_prints_the_route_file_schema() {
 /// and passes its own cases.
 #[test]
 fn the_readme_route_file_is_the_example_and_passes_its_cases() {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     let start = readme
         .find("`generated/cli/examples/routes/support.json`")
         .and_then(|at| {
@@ -219,7 +205,7 @@ fn the_readme_route_file_is_the_example_and_passes_its_cases() {
         })
         .expect("the README shows the route file");
     let end = start + readme[start..].find("```").expect("the block ends");
-    let example = include_str!("../examples/routes/support.json");
+    let example = include_str!("../../examples/routes/support.json");
     assert_eq!(
         &readme[start..end],
         example,
@@ -241,12 +227,12 @@ fn the_readme_route_file_is_the_example_and_passes_its_cases() {
 #[test]
 fn the_checked_in_schema_accepts_the_example_and_flags_mistakes() {
     let schema: Value =
-        serde_json::from_str(include_str!("../../client/route-file.schema.json")).expect("JSON");
+        serde_json::from_str(include_str!("../../../client/route-file.schema.json")).expect("JSON");
     let validator = jsonschema::draft7::options()
         .build(&schema)
         .expect("a valid JSON Schema");
     let example: Value =
-        serde_json::from_str(include_str!("../examples/routes/support.json")).expect("JSON");
+        serde_json::from_str(include_str!("../../examples/routes/support.json")).expect("JSON");
     let problems: Vec<String> = validator
         .iter_errors(&example)
         .map(|e| e.to_string())
@@ -271,4 +257,39 @@ fn the_checked_in_schema_accepts_the_example_and_flags_mistakes() {
         !validator.is_valid(&unknown),
         "an unknown top-level key is flagged"
     );
+}
+
+/// `routes validate big-dir/ | head -1`: the reader goes away after the first line, and the
+/// command still ends as it would have, without a panic. The output is several times a pipe's
+/// buffer, so writing after the reader has gone fails however the two processes interleave.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let route = json!({"name": "r", "elements": fixtures::graph()});
+    for n in 0..2000 {
+        let name = format!("a-route-with-a-name-long-enough-to-fill-a-pipe-quickly-{n:04}");
+        let mut route = route.clone();
+        route["name"] = json!(name);
+        write(dir.path(), &format!("{name}.json"), &route);
+    }
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("routes"))
+        .env_clear()
+        .arg("validate")
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut stdout = BufReader::new(child.stdout.take().expect("standard output"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("the first line");
+    assert!(first.starts_with("ok "), "{first}");
+    drop(stdout);
+    let output = child.wait_with_output().expect("ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
 }

@@ -10,16 +10,9 @@ use assert_cmd::Command;
 use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig, Fault, Operation};
 use serde_json::{Value, json};
 
-/// The workspace's one set of fixtures (the sample graph).
-#[path = "../../client/tests/support/fixtures.rs"]
-mod fixtures;
+use crate::support::{ACCOUNT, GATEWAY};
+use crate::{fixtures, support};
 
-/// The `routes` binary with an empty environment, and a run's exit code and output.
-mod support;
-
-const ACCOUNT: &str = "acct-emulated";
-const GATEWAY: &str = "gw-emulated";
-const TOKEN: &str = "emulator-token";
 /// More than the 50 routes `apply` reads a page, so finding a route takes two pages.
 const OTHER_ROUTES: usize = 55;
 
@@ -56,7 +49,7 @@ async fn busy_gateway(config: EmulatorConfig) -> Emulator {
 
 /// The `routes` binary pointed at `emulator`.
 fn routes(emulator: &Emulator) -> Command {
-    support::routes_at(&emulator.base_url(), TOKEN, Some((ACCOUNT, GATEWAY)))
+    support::routes_at(&emulator.base_url())
 }
 
 /// Runs `routes <command> <file>` with a route file of `name` and `elements`; returns the

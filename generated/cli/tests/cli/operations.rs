@@ -3,25 +3,17 @@
 //! `diff`…) is tested against the stateful emulator, in `routes_as_code.rs`.
 
 use assert_cmd::Command;
+use cloudflare_dynamic_routing::operations::OPERATIONS;
 use httpmock::Method::{GET, PATCH};
-
 use httpmock::{Mock, MockServer};
 use serde_json::{Value, json};
 
-/// The workspace's one set of fixtures (the sample graph).
-#[path = "../../client/tests/support/fixtures.rs"]
-mod fixtures;
-
-/// The `routes` binary with an empty environment, and a run's exit code and output.
-mod support;
-
-const ACCOUNT: &str = "acct-1";
-const GATEWAY: &str = "gw-1";
-const TOKEN: &str = "cli-test-token";
+use crate::support::{ACCOUNT, GATEWAY, TOKEN};
+use crate::{fixtures, support};
 
 /// The binary, with credentials, base URL and default ids pointing at `server`.
 fn routes(server: &MockServer) -> Command {
-    support::routes_at(&server.base_url(), TOKEN, Some((ACCOUNT, GATEWAY)))
+    support::routes_at(&server.base_url())
 }
 
 fn base() -> String {
@@ -64,25 +56,14 @@ fn stdout_json(output: &std::process::Output) -> Value {
 }
 
 #[test]
-fn help_lists_every_operation_and_apply_and_diff() {
-    let output = support::routes().arg("--help").output().expect("runs");
-    assert!(output.status.success());
-    let text = String::from_utf8_lossy(&output.stdout);
-    for command in [
-        "list-routes",
-        "create-route",
-        "get-route",
-        "update-route",
-        "delete-route",
-        "list-versions",
-        "create-version",
-        "get-version",
-        "list-deployments",
-        "create-deployment",
-        "apply",
-        "diff",
-    ] {
-        assert!(text.contains(command), "`{command}` missing from:\n{text}");
+fn help_lists_every_operation() {
+    let commands = support::commands();
+    for operation in OPERATIONS {
+        let command = operation.name.replace('_', "-");
+        assert!(
+            commands.contains(&command),
+            "`{command}` missing from {commands:?}"
+        );
     }
 }
 
@@ -192,7 +173,7 @@ async fn an_api_error_is_one_line_and_exit_1() {
 #[test]
 fn a_refused_connection_says_why_on_one_line() {
     // Nothing listens on port 9 (discard) of the loopback address.
-    let output = support::routes_at("http://127.0.0.1:9", TOKEN, None)
+    let output = support::routes_unscoped("http://127.0.0.1:9")
         .args([
             "get-route",
             "--id",

@@ -8,19 +8,12 @@ use cloudflare_dynamic_routing::types::{NewDeployment, NewRoute, NewVersion, Rou
 use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig};
 use serde_json::{Value, json};
 
-/// The workspace's one set of fixtures (the sample graph).
-#[path = "../../client/tests/support/fixtures.rs"]
-mod fixtures;
-
-/// The `routes` binary with an empty environment, and a run's exit code and output.
-mod support;
-
-const ACCOUNT: &str = "acct";
-const GATEWAY: &str = "gw";
+use crate::support::{ACCOUNT, GATEWAY};
+use crate::{fixtures, support};
 
 /// The binary pointed at `emulator`, with default ids.
 fn routes(emulator: &Emulator) -> Command {
-    support::routes_at(&emulator.base_url(), "token", Some((ACCOUNT, GATEWAY)))
+    support::routes_at(&emulator.base_url())
 }
 
 /// `body` written to a file in `dir`.
@@ -184,21 +177,8 @@ fn help_has_no_placeholder_or_repeated_text_and_there_is_a_version() {
         version.trim(),
         format!("routes {}", env!("CARGO_PKG_VERSION"))
     );
-    for command in [
-        "list-routes",
-        "create-route",
-        "get-route",
-        "update-route",
-        "delete-route",
-        "list-versions",
-        "create-version",
-        "get-version",
-        "list-deployments",
-        "create-deployment",
-        "apply",
-        "diff",
-    ] {
-        let text = help(&[command, "--help"]);
+    for command in support::commands() {
+        let text = help(&[&command, "--help"]);
         assert!(!text.contains("XXX"), "{command}: {text}");
         let paragraphs: Vec<&str> = text.split("\n\n").map(str::trim).collect();
         let first = paragraphs[0];
@@ -218,28 +198,12 @@ fn help_has_no_placeholder_or_repeated_text_and_there_is_a_version() {
 
 #[test]
 fn every_option_of_every_command_is_explained() {
-    let commands = [
-        "list-routes",
-        "create-route",
-        "get-route",
-        "update-route",
-        "delete-route",
-        "list-versions",
-        "create-version",
-        "get-version",
-        "list-deployments",
-        "create-deployment",
-        "apply",
-        "diff",
-        "validate",
-        "graph",
-        "explain",
-    ];
-    for command in commands {
+    for command in support::commands() {
         let output = support::routes()
-            .args([command, "--help"])
+            .args([&command, "--help"])
             .output()
             .expect("runs");
+        assert_eq!(output.status.code(), Some(0), "{command}");
         let text = String::from_utf8_lossy(&output.stdout);
         let lines: Vec<&str> = text.lines().collect();
         for (at, line) in lines.iter().enumerate() {

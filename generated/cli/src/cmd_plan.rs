@@ -1,0 +1,88 @@
+//! `routes plan` and `routes diff`, one command shown two ways: the route files read, checked
+//! and tested before the first request, then compared with the gateway (`reconcile::plan`).
+//! `plan` shows a table of what `apply` would do, `diff` each rename and each changing graph as
+//! a unified diff; both end in [`Outcome::Changes`] when applying would change something, so CI
+//! can tell (as `terraform plan -detailed-exitcode`).
+
+use clap::Args;
+use cloudflare_dynamic_routing::reconcile::{self, LoadOptions, Plan};
+use cloudflare_dynamic_routing::{Client, Gateway};
+
+use crate::args::{GatewayArgs, RouteFilesArgs, ValidationArgs};
+use crate::{Outcome, print, report};
+
+/// What `plan`, `diff` and `apply` share: the gateway, and the route files it is compared with.
+#[derive(Args, Debug)]
+pub struct ReconcileArgs {
+    #[command(flatten)]
+    pub gateway: GatewayArgs,
+    #[command(flatten)]
+    pub validation: ValidationArgs,
+    #[command(flatten)]
+    pub files: RouteFilesArgs,
+}
+
+impl ReconcileArgs {
+    /// Whether graphs are validated before anything is sent.
+    pub fn validates(&self) -> bool {
+        !self.validation.no_validate
+    }
+
+    /// Reads, checks and tests every route file (nothing is sent if one fails), then compares
+    /// them with `gateway`; with `prune`, the routes no file describes are to be deleted.
+    pub async fn plan(&self, gateway: &Gateway<'_>, prune: bool) -> Result<Plan, String> {
+        let options = LoadOptions {
+            checks: self.files.checks(self.validation.no_validate),
+            skip_tests: false,
+        };
+        let desired = reconcile::load(&self.files.paths, &options)
+            .map_err(|e| format!("nothing was sent:\n{e}"))?;
+        reconcile::plan(gateway, &desired, prune, &self.gateway.read_options())
+            .await
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// `plan` and `diff`'s arguments.
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub reconcile: ReconcileArgs,
+    /// Plan to delete the routes on the gateway that no file describes
+    #[arg(long)]
+    pub prune: bool,
+}
+
+/// How the plan is shown.
+#[derive(Debug, Clone, Copy)]
+pub enum View {
+    /// `plan`: a table of the routes that change, each one's element changes, a summary.
+    Table,
+    /// `diff`: each rename, and each changing graph as a unified diff.
+    Diffs,
+}
+
+/// Prints the plan; [`Outcome::Changes`] if applying it would change anything.
+pub async fn run(client: &Client, args: &PlanArgs, view: View) -> Result<Outcome, String> {
+    let gateway = args.reconcile.gateway.gateway(client);
+    let plan = args.reconcile.plan(&gateway, args.prune).await?;
+    if args.reconcile.gateway.json() {
+        print::json(&report::plan_json(&plan), true);
+    } else {
+        match view {
+            View::Table => print::out(&report::plan(&plan)),
+            View::Diffs => {
+                let diffs = report::graph_diffs(&plan);
+                print::out(&diffs);
+                if diffs.is_empty() {
+                    print::out("no route differs from its file\n");
+                }
+            }
+        }
+    }
+    Ok(if plan.has_changes() {
+        Outcome::Changes
+    } else {
+        Outcome::Done
+    })
+}

@@ -1,0 +1,17 @@
+//! The `routes` binary run as a user runs it, in one test binary: the generated operations
+//! against a mock server (`operations`), no misaddressed request from any entry point
+//! (`addressing`), the offline commands (`offline`), routes as code against the emulator in
+//! both styles (`routes_as_code`), the safety of the generated subcommands and the help of every
+//! command (`safety`). Every run starts from an empty environment (`support`).
+
+/// The workspace's one set of fixtures (the sample graph).
+#[path = "../../../client/tests/support/fixtures.rs"]
+mod fixtures;
+
+mod support;
+
+mod addressing;
+mod offline;
+mod operations;
+mod routes_as_code;
+mod safety;
