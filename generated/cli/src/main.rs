@@ -122,10 +122,15 @@ async fn main() -> ExitCode {
             }
         };
     }
-    // `--no-validate` reaches the client too, which otherwise validates before sending.
-    let validate = !args::flag(arguments, body::NO_VALIDATE);
+    // `--no-validate` and `--allow-operator` reach the client too, which checks graphs before
+    // sending.
+    let checks = args::checks(arguments);
     let client = match ClientBuilder::from_env()
-        .map(|builder| builder.validate_graphs(validate))
+        .map(|builder| {
+            builder
+                .validate_graphs(!checks.skip_validation)
+                .allow_operators(checks.allowed_operators)
+        })
         .and_then(ClientBuilder::build)
     {
         Ok(client) => client,

@@ -111,7 +111,7 @@ fn scope_args(command: Command) -> Command {
         .arg(Arg::new("gateway-id").long("gateway-id").required(true))
 }
 
-/// `--allow-operator`, on the commands that check route files.
+/// `--allow-operator`, on the commands that check a graph before sending it or check route files.
 fn allow_operator(command: Command) -> Command {
     command.arg(
         Arg::new(ALLOW_OPERATOR)
@@ -289,7 +289,7 @@ pub(crate) fn command() -> Command {
         let name = subcommand_name(&operation);
         let mut generated = Cli::<&Output>::get_command(operation).name(name.clone());
         if name == "create-route" || name == "create-version" {
-            generated = no_validate(generated);
+            generated = allow_operator(no_validate(generated));
         }
         let generated = with_environment_defaults(short_about(generated));
         root = root.subcommand(explain_parameters(body_flags(generated)));
