@@ -21,9 +21,26 @@ pub const ACCOUNT_HELP: &str = "The Cloudflare account's id (32 hexadecimal digi
 /// Help for `--gateway-id`, here and on the generated subcommands.
 pub const GATEWAY_HELP: &str = "The AI Gateway's id (its name in the dashboard)";
 
+/// The flag that accepts a conditional operator besides the documented ones.
+pub const ALLOW_OPERATOR: &str = "allow-operator";
+
 /// Whether the switch `id` was given to a generated subcommand (absent reads as not given).
 pub fn flag(arguments: &ArgMatches, id: &str) -> bool {
     matches!(arguments.try_get_one::<bool>(id), Ok(Some(true)))
+}
+
+/// The graph checks a generated subcommand's `--no-validate` and `--allow-operator` ask for
+/// (absent flags read as the defaults).
+pub fn checks(arguments: &ArgMatches) -> Checks {
+    Checks {
+        skip_validation: flag(arguments, crate::body::NO_VALIDATE),
+        allowed_operators: arguments
+            .try_get_many::<String>(ALLOW_OPERATOR)
+            .ok()
+            .flatten()
+            .map(|values| values.cloned().collect())
+            .unwrap_or_default(),
+    }
 }
 
 /// `--no-validate`: on `plan`, `diff`, `apply` and the generated subcommands that send a graph.
@@ -81,14 +98,22 @@ impl GatewayArgs {
     }
 }
 
+/// `--allow-operator`: on every command that checks a graph (route files, and the generated
+/// subcommands that send one).
+#[derive(Args, Debug, Clone)]
+pub struct OperatorArgs {
+    /// Accept this conditional operator besides the documented $eq, $ne, $in, $and and $or
+    /// (repeatable)
+    #[arg(long, id = ALLOW_OPERATOR, value_name = "OPERATOR")]
+    pub allow_operator: Vec<String>,
+}
+
 /// Route files and directories, and which conditional operators they may use besides the
 /// documented ones.
 #[derive(Args, Debug, Clone)]
 pub struct RouteFilesArgs {
-    /// Accept this conditional operator besides the documented $eq, $ne, $in, $and and $or
-    /// (repeatable)
-    #[arg(long, value_name = "OPERATOR")]
-    pub allow_operator: Vec<String>,
+    #[command(flatten)]
+    pub operators: OperatorArgs,
     /// Route files, or directories searched for *.json (not *.tests.json)
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
@@ -99,7 +124,7 @@ impl RouteFilesArgs {
     pub fn checks(&self, skip_validation: bool) -> Checks {
         Checks {
             skip_validation,
-            allowed_operators: self.allow_operator.clone(),
+            allowed_operators: self.operators.allow_operator.clone(),
         }
     }
 }

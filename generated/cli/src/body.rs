@@ -1,7 +1,8 @@
 //! A generated subcommand's request body: the example `--json-body-template` prints (and
 //! nothing is sent), and the checks before sending: flags that contradict the body are an
-//! error rather than a silent choice, and a graph is validated as `apply` validates it (unless
-//! `--no-validate`).
+//! error rather than a silent choice, and a graph is checked as `apply` checks it
+//! (`graph::check`: every rule and the documented operators, unless `--no-validate`; more
+//! operators with `--allow-operator`).
 
 use std::path::PathBuf;
 
@@ -9,6 +10,8 @@ use clap::ArgMatches;
 use cloudflare_dynamic_routing::graph;
 use cloudflare_dynamic_routing::types::RouteElement;
 use serde_json::{Value, json};
+
+use crate::args::ALLOW_OPERATOR;
 
 /// The flag that skips graph validation, on `apply` and on the subcommands that send a graph.
 pub const NO_VALIDATE: &str = "no-validate";
@@ -60,16 +63,17 @@ pub fn check(matches: &ArgMatches) -> anyhow::Result<()> {
             );
         }
     }
-    let validate = !crate::args::flag(matches, NO_VALIDATE);
-    if validate && let Some(elements) = body.get("elements") {
+    let checks = crate::args::checks(matches);
+    if !checks.skip_validation
+        && let Some(elements) = body.get("elements")
+    {
         let elements: Vec<RouteElement> = serde_json::from_value(elements.clone())
             .map_err(|e| anyhow::anyhow!("{}: the graph does not decode: {e}", path.display()))?;
-        if let Err(problems) = graph::validate(&elements) {
-            let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        if let Err(problems) = graph::check(&elements, &checks) {
             anyhow::bail!(
-                "{}: the graph is not valid, nothing was sent (--{NO_VALIDATE} sends it anyway): {}",
-                path.display(),
-                listed.join("; ")
+                "{}: the graph is not valid, nothing was sent (--{NO_VALIDATE} sends it anyway, \
+                 --{ALLOW_OPERATOR} accepts an operator):\n{problems}",
+                path.display()
             );
         }
     }

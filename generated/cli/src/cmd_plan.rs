@@ -6,6 +6,7 @@
 
 use clap::Args;
 use cloudflare_dynamic_routing::reconcile::{self, LoadOptions, Plan};
+use cloudflare_dynamic_routing::route_file::Checks;
 use cloudflare_dynamic_routing::{Client, Gateway};
 
 use crate::args::{GatewayArgs, RouteFilesArgs, ValidationArgs};
@@ -23,16 +24,16 @@ pub struct ReconcileArgs {
 }
 
 impl ReconcileArgs {
-    /// Whether graphs are validated before anything is sent.
-    pub fn validates(&self) -> bool {
-        !self.validation.no_validate
+    /// The graph checks every route file gets, and the client before sending.
+    pub fn checks(&self) -> Checks {
+        self.files.checks(self.validation.no_validate)
     }
 
     /// Reads, checks and tests every route file (nothing is sent if one fails), then compares
     /// them with `gateway`; with `prune`, the routes no file describes are to be deleted.
     pub async fn plan(&self, gateway: &Gateway<'_>, prune: bool) -> Result<Plan, String> {
         let options = LoadOptions {
-            checks: self.files.checks(self.validation.no_validate),
+            checks: self.checks(),
             skip_tests: false,
         };
         let desired = reconcile::load(&self.files.paths, &options)

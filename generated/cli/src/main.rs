@@ -42,6 +42,7 @@ mod generated {
 
 use std::process::ExitCode;
 
+use cloudflare_dynamic_routing::route_file::Checks;
 use cloudflare_dynamic_routing::{Client, ClientBuilder};
 
 use crate::cmd_plan::View;
@@ -89,11 +90,15 @@ fn exit_code(result: Result<Outcome, String>) -> ExitCode {
     })
 }
 
-/// A client from the environment's credentials; `validate` is whether it validates graphs
-/// before sending them.
-pub fn client(validate: bool) -> Result<Client, String> {
+/// A client from the environment's credentials, checking graphs before sending them as
+/// `checks` says (`--no-validate`, `--allow-operator`).
+pub fn client(checks: &Checks) -> Result<Client, String> {
     ClientBuilder::from_env()
-        .map(|builder| builder.validate_graphs(validate))
+        .map(|builder| {
+            builder
+                .validate_graphs(!checks.skip_validation)
+                .allow_operators(checks.allowed_operators.clone())
+        })
         .and_then(ClientBuilder::build)
         .map_err(|error| error.to_string())
 }
@@ -136,17 +141,17 @@ async fn dispatch(command: HandCommand) -> Result<Outcome, String> {
         HandCommand::Graph(args) => cmd_graph::run(&args),
         HandCommand::Explain(args) => cmd_explain::run(&args),
         HandCommand::Plan(args) => {
-            cmd_plan::run(&client(args.reconcile.validates())?, &args, View::Table).await
+            cmd_plan::run(&client(&args.reconcile.checks())?, &args, View::Table).await
         }
         HandCommand::Diff(args) => {
-            cmd_plan::run(&client(args.reconcile.validates())?, &args, View::Diffs).await
+            cmd_plan::run(&client(&args.reconcile.checks())?, &args, View::Diffs).await
         }
         HandCommand::Apply(args) => {
-            cmd_apply::run(&client(args.reconcile.validates())?, &args).await
+            cmd_apply::run(&client(&args.reconcile.checks())?, &args).await
         }
-        HandCommand::Export(args) => cmd_export::run(&client(true)?, &args).await,
-        HandCommand::History(args) => cmd_history::run(&client(true)?, &args).await,
-        HandCommand::Rollback(args) => cmd_rollback::run(&client(true)?, &args).await,
+        HandCommand::Export(args) => cmd_export::run(&client(&Checks::default())?, &args).await,
+        HandCommand::History(args) => cmd_history::run(&client(&Checks::default())?, &args).await,
+        HandCommand::Rollback(args) => cmd_rollback::run(&client(&Checks::default())?, &args).await,
     }
 }
 

@@ -8,7 +8,7 @@ use cloudflare_dynamic_routing::raw::Error as RawError;
 use cloudflare_dynamic_routing::types::ErrorBody;
 use serde_json::Value;
 
-use crate::args::flag;
+use crate::args::checks;
 use crate::generated::commands::{Cli, CliCommand};
 use crate::output::Output;
 use crate::{Outcome, body, client};
@@ -27,8 +27,9 @@ pub fn template(arguments: &[String]) -> Option<Value> {
 
 /// Sends the request `operation` and `arguments` describe, and prints the answer.
 pub async fn run(operation: CliCommand, arguments: &ArgMatches) -> Result<Outcome, String> {
-    // `--no-validate` reaches the client too, which otherwise validates before sending.
-    let client = client(!flag(arguments, body::NO_VALIDATE))?;
+    // `--no-validate` and `--allow-operator` reach the client too, which checks graphs before
+    // sending.
+    let client = client(&checks(arguments))?;
     let output = Output::new();
     let cli = Cli::new(client.raw().clone(), &output);
     // Status, Cloudflare's codes and messages, `cf-ray`, the cause of a failed connection.

@@ -7,7 +7,9 @@ use std::ffi::OsString;
 
 use clap::{ArgMatches, Args, Command, FromArgMatches, Subcommand};
 
-use crate::args::{ACCOUNT_ENV, ACCOUNT_HELP, GATEWAY_ENV, GATEWAY_HELP, ValidationArgs};
+use crate::args::{
+    ACCOUNT_ENV, ACCOUNT_HELP, GATEWAY_ENV, GATEWAY_HELP, OperatorArgs, ValidationArgs,
+};
 use crate::body;
 use crate::cmd_apply::ApplyArgs;
 use crate::cmd_explain::ExplainArgs;
@@ -169,9 +171,9 @@ fn generated(operation: CliCommand) -> Command {
         CliCommand::CreateRoute | CliCommand::CreateVersion
     ) {
         // The arguments only, listed last: `augment_args` would also replace the description.
-        let validation = ValidationArgs::augment_args(Command::new(""));
+        let checks = OperatorArgs::augment_args(ValidationArgs::augment_args(Command::new("")));
         command = command.args(
-            validation
+            checks
                 .get_arguments()
                 .map(|argument| argument.clone().display_order(None)),
         );

@@ -8,6 +8,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderName, HeaderValue};
 
 use crate::DeployWait;
+use crate::graph::GraphCheck;
 use crate::retry::RetryPolicy;
 use crate::transport::Settings;
 
@@ -193,7 +194,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     user_agent: String,
     http: Option<reqwest::Client>,
-    validate_graphs: bool,
+    graph_check: GraphCheck,
     deploy_wait: DeployWait,
 }
 
@@ -210,7 +211,7 @@ impl Default for ClientBuilder {
             )
             .to_string(),
             http: None,
-            validate_graphs: true,
+            graph_check: GraphCheck::default(),
             deploy_wait: DeployWait::default(),
         }
     }
@@ -281,10 +282,22 @@ impl ClientBuilder {
         self
     }
 
-    /// Whether to validate a graph before creating a route or version with it (default on).
-    /// A graph that fails validation is not sent.
+    /// Whether to check a graph before creating a route or version with it (default on):
+    /// every graph rule and the documented operators ([`graph::check`](crate::graph::check())).
+    /// A graph that fails the check is not sent.
     pub fn validate_graphs(mut self, validate: bool) -> Self {
-        self.validate_graphs = validate;
+        self.graph_check.skip_validation = !validate;
+        self
+    }
+
+    /// Conditional operators a graph may use besides the documented ones
+    /// ([`DOCUMENTED_OPERATORS`](crate::graph::DOCUMENTED_OPERATORS)); by default none. Replaces
+    /// the operators given before.
+    pub fn allow_operators(
+        mut self,
+        operators: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.graph_check.allowed_operators = operators.into_iter().map(Into::into).collect();
         self
     }
 
@@ -321,7 +334,7 @@ impl ClientBuilder {
             user_agent,
             timeout: self.timeout,
             retry: self.retry,
-            validate_graphs: self.validate_graphs,
+            graph_check: self.graph_check,
             deploy_wait: self.deploy_wait,
         };
         Ok(crate::Client::from_parts(

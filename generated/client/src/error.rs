@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::graph::Problem;
+use crate::graph::GraphProblems;
 use crate::transport::{FailedResponse, Outcome};
 
 /// How much of a body an error shows.
@@ -48,12 +48,13 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
-    /// The graph failed validation; nothing was sent. See [`crate::graph::validate()`].
+    /// The graph failed the check before sending; nothing was sent. See
+    /// [`crate::graph::check()`].
     InvalidGraph {
         /// The operation.
         operation: &'static str,
         /// Every problem found.
-        problems: Vec<Problem>,
+        problems: GraphProblems,
     },
     /// A version was deployed, but reads of the route still showed another graph when the
     /// [`DeployWait`](crate::DeployWait) ran out: the API may be lagging, or another writer
@@ -355,11 +356,10 @@ impl fmt::Display for Error {
                 operation,
                 problems,
             } => {
-                write!(f, "{operation}: the graph is not valid, nothing was sent:")?;
-                for problem in problems {
-                    write!(f, "\n  - {problem}")?;
-                }
-                Ok(())
+                write!(
+                    f,
+                    "{operation}: the graph is not valid, nothing was sent:\n{problems}"
+                )
             }
             Self::DeployNotVisible {
                 operation,

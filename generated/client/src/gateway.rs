@@ -86,12 +86,11 @@ impl Gateway<'_> {
     }
 
     fn check_graph(&self, operation: &'static str, elements: &[RouteElement]) -> Result<(), Error> {
-        if !self.client.settings.validate_graphs {
-            return Ok(());
-        }
-        crate::graph::validate(elements).map_err(|problems| Error::InvalidGraph {
-            operation,
-            problems,
+        crate::graph::check(elements, &self.client.settings.graph_check).map_err(|problems| {
+            Error::InvalidGraph {
+                operation,
+                problems,
+            }
         })
     }
 
@@ -156,7 +155,7 @@ impl Gateway<'_> {
         .try_flatten()
     }
 
-    /// Creates a route with a graph. The graph is validated first unless turned off.
+    /// Creates a route with a graph. The graph is checked first ([`crate::graph::check()`]) unless turned off.
     ///
     /// ```no_run
     /// # use cloudflare_dynamic_routing::{Client, Error, PageRequest};
@@ -312,7 +311,7 @@ impl Gateway<'_> {
     }
 
     /// Creates a new version of a route's graph (not yet live; see
-    /// [`Gateway::create_deployment`]). The graph is validated first unless turned off.
+    /// [`Gateway::create_deployment`]). The graph is checked first ([`crate::graph::check()`]) unless turned off.
     ///
     /// ```no_run
     /// # use cloudflare_dynamic_routing::{Client, Error, PageRequest};

@@ -21,6 +21,7 @@ use tracing::Instrument;
 use crate::DeployWait;
 use crate::address;
 use crate::generated::api::Client as RawClient;
+use crate::graph::GraphCheck;
 use crate::operations;
 use crate::retry::{RetryPolicy, is_retryable_status, may_repeat};
 
@@ -36,7 +37,7 @@ pub(crate) struct Settings {
     pub(crate) user_agent: HeaderValue,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
-    pub(crate) validate_graphs: bool,
+    pub(crate) graph_check: GraphCheck,
     pub(crate) deploy_wait: DeployWait,
 }
 
@@ -48,7 +49,7 @@ impl fmt::Debug for Settings {
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
-            .field("validate_graphs", &self.validate_graphs)
+            .field("graph_check", &self.graph_check)
             .field("deploy_wait", &self.deploy_wait)
             .finish()
     }

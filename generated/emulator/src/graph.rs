@@ -30,10 +30,8 @@ pub(crate) fn check(elements: &Value) -> Result<Vec<RouteElement>, ApiError> {
         };
         ApiError::invalid(format!("Invalid route graph: {at}: {}", e.inner()))
     })?;
-    validate(&decoded).map_err(|problems| {
-        let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        ApiError::invalid(format!("Invalid route graph: {}", listed.join("; ")))
-    })?;
+    validate(&decoded)
+        .map_err(|problems| ApiError::invalid(format!("Invalid route graph:\n{problems}")))?;
     Ok(decoded)
 }
 

@@ -97,6 +97,46 @@ async fn create_route_and_create_version_validate_the_graph_before_sending() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn create_route_refuses_an_undocumented_operator_unless_allowed() {
+    let emulator = emulator().await;
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let mut graph = fixtures::graph();
+    graph[1]["properties"]["conditions"] = json!({"metadata.plan": {"$equals": "free"}});
+    let file = body_file(&dir, &json!({"name": "equals", "elements": graph.clone()}));
+    let create = |extra: &[&str]| {
+        routes(&emulator)
+            .args(["create-route", "--json-body"])
+            .arg(&file)
+            .args(extra)
+            .output()
+            .expect("runs")
+    };
+
+    // Checked as `apply` checks it: refused, nothing sent.
+    let output = create(&[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "element `plan` [documented-operators]: operator `$equals` is not one Cloudflare documents"
+        ) && stderr.contains("--allow-operator"),
+        "{stderr}"
+    );
+    assert!(emulator.requests().is_empty(), "nothing was sent");
+
+    // Allowed by name, it is sent once; `--no-validate` skips the check too.
+    let output = create(&["--allow-operator", "$equals"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(emulator.writes().len(), 1, "created once allowed");
+    body_file(&dir, &json!({"name": "unchecked", "elements": graph}));
+    let output = create(&["--no-validate"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(emulator.writes().len(), 2, "created again unchecked");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_body_template_is_printed_valid_and_nothing_is_sent() {
     let emulator = emulator().await;
     for (command, check) in [

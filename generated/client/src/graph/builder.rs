@@ -39,7 +39,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde_json::Value;
 
 use super::percent::Percent;
-use super::validate::{Problem, validate};
+use super::validate::{GraphProblems, validate};
 use crate::types::{
     ConditionalOutputs, ConditionalProperties, ElementRef, FallbackOutputs, ModelProperties,
     NewRoute, RateLimitProperties, RateLimitType, RouteElement, StartOutputs,
@@ -193,7 +193,7 @@ pub enum BuildError {
     },
     /// The graph breaks rules of [`validate`](super::validate()), such as weights not
     /// totalling 100%, an element nothing leads to, or an empty rate-limit key.
-    Invalid(Vec<Problem>),
+    Invalid(GraphProblems),
 }
 
 impl fmt::Display for BuildError {
@@ -213,13 +213,7 @@ impl fmt::Display for BuildError {
                 "element `{element_id}`: two branches are labelled `{label}`; \
                  percentage labels must differ"
             ),
-            Self::Invalid(problems) => {
-                f.write_str("the graph is not valid:")?;
-                for problem in problems {
-                    write!(f, "\n  {problem}")?;
-                }
-                Ok(())
-            }
+            Self::Invalid(problems) => write!(f, "the graph is not valid:\n{problems}"),
         }
     }
 }

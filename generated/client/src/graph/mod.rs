@@ -25,4 +25,6 @@ pub use element::{ElementKind, Output};
 pub use explain::{Decision, DecisionKind, Explanation, Reason, RequestPath, Stop, explain};
 pub use percent::Percent;
 pub use render::{to_dot, to_mermaid};
-pub use validate::{Problem, Rule, undocumented_operators, validate};
+pub use validate::{
+    GraphCheck, GraphProblems, Problem, Rule, check, undocumented_operators, validate,
+};

@@ -16,6 +16,14 @@
 //! | [`Rule::RateLimit`] | `limit > 0`, `window > 0`, a `key`; `limitType` count or cost | API schema |
 //! | [`Rule::ModelCall`] | `provider`, `model`; whole `retries >= 0`, `timeout > 0` | API schema |
 //! | [`Rule::EndOutputs`] | `end` carries `outputs`, possibly `{}` | Cloudflare's live behaviour |
+//! | [`Rule::DocumentedOperators`] | conditions use only [`DOCUMENTED_OPERATORS`], or operators the [`GraphCheck`] allows | Cloudflare's documentation; checked by [`check`], not [`validate`] |
+//!
+//! [`check`] is the one check before sending, the same at every entry point that sends a graph
+//! (the client's create-route and create-version, the CLI's generated subcommands, route files
+//! and `apply`): every rule above, with the same opt-outs ([`GraphCheck`]). [`validate`] is the
+//! rules the API itself enforces, all but [`Rule::DocumentedOperators`] (the API stores an
+//! operator it does not know, which then never matches). Both report problems as one
+//! [`GraphProblems`].
 //!
 //! The element rules follow the API's behaviour as recorded in `spec/PROVENANCE.md` and
 //! Cloudflare's documented live behaviour: a percentage element's outputs are keyed by labels
@@ -74,6 +82,36 @@ pub enum Rule {
     /// accepted). The generated type makes `outputs` a required map, so a decoded `end`
     /// always satisfies it and no runtime check is made.
     EndOutputs,
+    /// A `conditional`'s conditions use only the operators Cloudflare documents
+    /// ([`DOCUMENTED_OPERATORS`]) or ones the [`GraphCheck`] allows: the API stores any other
+    /// (`$equals` for `$eq`) and it never matches. Checked by [`check`] only.
+    DocumentedOperators,
+}
+
+impl Rule {
+    /// The rule's short name, as [`GraphProblems`] lists it (`one-start`, `cycle`…).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::OneStart => "one-start",
+            Self::UniqueIds => "unique-ids",
+            Self::DanglingReference => "dangling-reference",
+            Self::Unreachable => "unreachable",
+            Self::NoEnd => "no-end",
+            Self::Cycle => "cycle",
+            Self::ConditionalBranches => "conditional-branches",
+            Self::PercentageOutputs => "percentage-outputs",
+            Self::RateLimit => "rate-limit",
+            Self::ModelCall => "model-call",
+            Self::EndOutputs => "end-outputs",
+            Self::DocumentedOperators => "documented-operators",
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// One way a graph breaks a [`Rule`].
@@ -98,11 +136,115 @@ impl fmt::Display for Problem {
 
 impl std::error::Error for Problem {}
 
-/// Checks `elements` against every [`Rule`], returning all problems found.
+/// Every problem a graph has, in a stable order (whole-graph problems first, then by the
+/// position of the element at fault, then in [`Rule`] order); never empty.
 ///
-/// Problems come in a stable order: whole-graph problems first, then by the position of the
-/// element at fault, then in [`Rule`] order.
-pub fn validate(elements: &[RouteElement]) -> Result<(), Vec<Problem>> {
+/// Its `Display` is one line per problem, naming the element (or the graph) and the rule:
+/// ``element `large` [cycle]: on a cycle: large → large``.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphProblems(Vec<Problem>);
+
+impl GraphProblems {
+    /// `problems` as one value; `None` when there are none.
+    pub fn new(problems: Vec<Problem>) -> Option<Self> {
+        (!problems.is_empty()).then_some(Self(problems))
+    }
+
+    /// The problems, in order.
+    pub fn into_vec(self) -> Vec<Problem> {
+        self.0
+    }
+}
+
+impl std::ops::Deref for GraphProblems {
+    type Target = [Problem];
+
+    fn deref(&self) -> &[Problem] {
+        &self.0
+    }
+}
+
+impl<'a> IntoIterator for &'a GraphProblems {
+    type Item = &'a Problem;
+    type IntoIter = std::slice::Iter<'a, Problem>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl IntoIterator for GraphProblems {
+    type Item = Problem;
+    type IntoIter = std::vec::IntoIter<Problem>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl fmt::Display for GraphProblems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (n, problem) in self.0.iter().enumerate() {
+            if n > 0 {
+                f.write_str("\n")?;
+            }
+            let Problem {
+                element_id,
+                rule,
+                message,
+            } = problem;
+            match element_id {
+                Some(id) => write!(f, "element `{id}` [{rule}]: {message}")?,
+                None => write!(f, "graph [{rule}]: {message}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for GraphProblems {}
+
+/// How a graph is checked before it is sent, the same at every entry point: the client
+/// ([`ClientBuilder::validate_graphs`](crate::ClientBuilder::validate_graphs),
+/// [`ClientBuilder::allow_operators`](crate::ClientBuilder::allow_operators)), the CLI's
+/// generated subcommands, route files and `apply` (`--no-validate`, `--allow-operator`).
+/// The default checks every rule and accepts only the documented operators.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GraphCheck {
+    /// Skip every check and send the graph as it is.
+    pub skip_validation: bool,
+    /// Conditional operators accepted besides [`DOCUMENTED_OPERATORS`].
+    pub allowed_operators: Vec<String>,
+}
+
+/// The one check before sending: `elements` against every [`Rule`], documented operators
+/// included, as `how` says (nothing when it skips validation).
+///
+/// ```
+/// use cloudflare_dynamic_routing::graph::{GraphCheck, check};
+/// # let elements = Vec::new();
+/// let allowing = GraphCheck { allowed_operators: vec!["$regex".to_string()], ..GraphCheck::default() };
+/// if let Err(problems) = check(&elements, &allowing) {
+///     eprintln!("not sent:\n{problems}"); // one line per problem
+/// }
+/// ```
+pub fn check(elements: &[RouteElement], how: &GraphCheck) -> Result<(), GraphProblems> {
+    if how.skip_validation {
+        return Ok(());
+    }
+    problems(elements, Some(&how.allowed_operators))
+}
+
+/// Checks `elements` against every [`Rule`] the API enforces (all but
+/// [`Rule::DocumentedOperators`]), returning all problems found, in the order
+/// [`GraphProblems`] describes. To check before sending, use [`check`].
+pub fn validate(elements: &[RouteElement]) -> Result<(), GraphProblems> {
+    problems(elements, None)
+}
+
+/// Every problem of `elements`; with `allowed`, operators outside the documented ones and
+/// `allowed` too.
+fn problems(elements: &[RouteElement], allowed: Option<&[String]>) -> Result<(), GraphProblems> {
     let mut found = Found::default();
     let graph = Graph::new(elements);
 
@@ -111,6 +253,9 @@ pub fn validate(elements: &[RouteElement]) -> Result<(), Vec<Problem>> {
     for (index, element) in elements.iter().enumerate() {
         check_references(index, element, &graph, &mut found);
         check_properties(index, element, &mut found);
+        if let Some(allowed) = allowed {
+            check_operators(index, element, allowed, &mut found);
+        }
     }
     check_shape(elements, &graph, &mut found);
     check_cycles(elements, &graph, &mut found);
@@ -140,14 +285,12 @@ impl Found {
         self.0.push((index, problem));
     }
 
-    fn finish(mut self) -> Result<(), Vec<Problem>> {
-        if self.0.is_empty() {
-            return Ok(());
-        }
+    fn finish(mut self) -> Result<(), GraphProblems> {
         // Stable, so problems of one element and rule keep the order they were found in.
         self.0
             .sort_by_key(|(index, problem)| (*index, problem.rule as u8));
-        Err(self.0.into_iter().map(|(_, problem)| problem).collect())
+        let problems = self.0.into_iter().map(|(_, problem)| problem).collect();
+        GraphProblems::new(problems).map_or(Ok(()), Err)
     }
 }
 
@@ -445,6 +588,19 @@ fn check_cycles(elements: &[RouteElement], graph: &Graph<'_>, found: &mut Found)
                 State::Done => {}
             }
         }
+    }
+}
+
+/// [`Rule::DocumentedOperators`]: each operator of a conditional outside the documented ones and
+/// `allowed`.
+fn check_operators(index: usize, element: &RouteElement, allowed: &[String], found: &mut Found) {
+    for (_, operator) in undocumented_operators(std::slice::from_ref(element), allowed) {
+        let message = format!(
+            "operator `{operator}` is not one Cloudflare documents ({}): the API would store it \
+             and never match it; allow it explicitly to send it (--allow-operator {operator})",
+            DOCUMENTED_OPERATORS.join(", ")
+        );
+        found.at(index, element, Rule::DocumentedOperators, message);
     }
 }
 

@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::graph::GraphProblems;
 use crate::types::RouteElement;
 
 pub use cases::{CaseFailure, Expectation, RouteTest, TestRequest, run_tests};
@@ -249,35 +250,23 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), RouteFileError> {
     Ok(())
 }
 
-/// How strictly a route's graph is checked before it is used.
-#[derive(Debug, Clone, Default)]
-pub struct Checks {
-    /// Skip graph validation (the CLI's `--no-validate`).
-    pub skip_validation: bool,
-    /// Conditional operators accepted besides the documented set (`--allow-operator`).
-    pub allowed_operators: Vec<String>,
+/// How strictly a route's graph is checked before it is used: the one check before sending,
+/// [`GraphCheck`](crate::graph::GraphCheck) (`--no-validate`, `--allow-operator`).
+pub type Checks = crate::graph::GraphCheck;
+
+/// `route`'s graph under `checks` ([`graph::check`](crate::graph::check())): every graph rule
+/// and every conditional operator outside the documented set and not allowed.
+pub fn check_graph(route: &RouteFile, checks: &Checks) -> Result<(), GraphProblems> {
+    crate::graph::check(&route.elements, checks)
 }
 
-/// The problems with `route`'s graph under `checks`: every graph rule, and every conditional
-/// operator outside the documented set and not allowed. Empty when it passes.
+/// [`check_graph`]'s problems, one line each (as [`GraphProblems`] displays them); empty when
+/// the graph passes.
 pub fn problems(route: &RouteFile, checks: &Checks) -> Vec<String> {
-    if checks.skip_validation {
-        return Vec::new();
-    }
-    let mut problems: Vec<String> = match crate::graph::validate(&route.elements) {
+    match check_graph(route, checks) {
         Ok(()) => Vec::new(),
-        Err(problems) => problems.iter().map(ToString::to_string).collect(),
-    };
-    for (element, operator) in
-        crate::graph::undocumented_operators(&route.elements, &checks.allowed_operators)
-    {
-        problems.push(format!(
-            "`{element}`: operator `{operator}` is not one Cloudflare documents ({}); \
-             allow it explicitly (--allow-operator {operator}) to accept it",
-            crate::graph::DOCUMENTED_OPERATORS.join(", ")
-        ));
+        Err(problems) => problems.to_string().lines().map(str::to_owned).collect(),
     }
-    problems
 }
 
 #[cfg(test)]

@@ -28,7 +28,9 @@ fn with(id: &str, element: Value) -> Vec<RouteElement> {
 }
 
 fn problems(elements: &[RouteElement]) -> Vec<Problem> {
-    validate(elements).expect_err("graph should be invalid")
+    validate(elements)
+        .expect_err("graph should be invalid")
+        .into_vec()
 }
 
 /// Asserts every problem is under `rule`, and that they name exactly `ids`.
@@ -293,4 +295,91 @@ fn operators_outside_the_documented_set_are_listed_unless_allowed() {
         [("plan".to_string(), "$equals".to_string())]
     );
     assert!(crate::graph::undocumented_operators(&decode(good()), &[]).is_empty());
+}
+
+/// `good()` with the `plan` conditional using `conditions`.
+fn with_conditions(conditions: Value) -> Vec<RouteElement> {
+    let mut graph = good();
+    graph[1]["properties"]["conditions"] = conditions;
+    decode(graph)
+}
+
+#[test]
+fn check_refuses_undocumented_operators_unless_allowed_and_validate_does_not() {
+    use crate::graph::{GraphCheck, check};
+    let elements = with_conditions(json!({"metadata.plan": {"$equals": "free"}}));
+    assert_eq!(validate(&elements), Ok(()), "the API itself accepts it");
+
+    let found = check(&elements, &GraphCheck::default()).expect_err("refused");
+    only(&found, Rule::DocumentedOperators, &[Some("plan")]);
+    assert!(
+        found[0]
+            .message
+            .contains("operator `$equals` is not one Cloudflare documents"),
+        "{}",
+        found[0].message
+    );
+
+    let allowing = GraphCheck {
+        allowed_operators: vec!["$equals".to_string()],
+        ..GraphCheck::default()
+    };
+    assert_eq!(check(&elements, &allowing), Ok(()));
+    let skipping = GraphCheck {
+        skip_validation: true,
+        ..GraphCheck::default()
+    };
+    assert_eq!(check(&elements, &skipping), Ok(()));
+    assert_eq!(check(&decode(good()), &GraphCheck::default()), Ok(()));
+}
+
+#[test]
+fn check_reports_rules_and_operators_together_in_element_order() {
+    use crate::graph::{GraphCheck, check};
+    let mut graph = good();
+    graph[1]["properties"]["conditions"] = json!({"metadata.plan": {"$equals": "free"}});
+    graph.as_array_mut().expect("array").remove(0);
+    let found = check(&decode(graph), &GraphCheck::default()).expect_err("refused");
+    let rules: Vec<Rule> = found.iter().map(|p| p.rule).collect();
+    assert_eq!(rules[0], Rule::OneStart, "{found:#?}");
+    assert!(rules.contains(&Rule::DocumentedOperators), "{found:#?}");
+}
+
+#[test]
+fn graph_problems_display_one_line_per_problem_naming_element_and_rule() {
+    let mut graph = good();
+    graph.as_array_mut().expect("array").remove(0);
+    graph[3]["outputs"]["fallback"]["elementId"] = json!("nowhere");
+    let found = validate(&decode(graph)).expect_err("invalid");
+    let text = found.to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), found.len(), "{text}");
+    assert_eq!(lines[0], format!("graph [one-start]: {}", found[0].message));
+    let dangling = found
+        .iter()
+        .position(|p| p.rule == Rule::DanglingReference)
+        .expect("a dangling reference");
+    let id = found[dangling].element_id.as_deref().expect("an element");
+    assert_eq!(
+        lines[dangling],
+        format!(
+            "element `{id}` [dangling-reference]: {}",
+            found[dangling].message
+        )
+    );
+    assert!(lines[dangling].contains("nowhere"), "{text}");
+}
+
+#[test]
+fn graph_problems_are_never_empty() {
+    use crate::graph::GraphProblems;
+    assert_eq!(GraphProblems::new(Vec::new()), None);
+    let one = Problem {
+        element_id: None,
+        rule: Rule::OneStart,
+        message: "no start element".to_string(),
+    };
+    let problems = GraphProblems::new(vec![one.clone()]).expect("one problem");
+    assert_eq!(problems.to_string(), "graph [one-start]: no start element");
+    assert_eq!(problems.into_vec(), [one]);
 }

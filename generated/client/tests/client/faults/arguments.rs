@@ -1,6 +1,7 @@
 //! Arguments checked before anything is sent.
 
 use super::*;
+use cloudflare_dynamic_routing::graph::Rule;
 
 #[tokio::test]
 async fn unusable_ids_are_rejected_without_a_request() {
@@ -142,11 +143,17 @@ async fn an_invalid_graph_is_not_sent_unless_validation_is_off() {
         .validate_graphs(false)
         .build()
         .expect("client");
+    sends_as_given(&server, &trusting, "broken", bad_graph()).await;
+}
+
+/// Creates route `name` and a version of [`ROUTE_ID`] with `graph` through `client`, and
+/// asserts that each went out once, exactly as given.
+async fn sends_as_given(server: &MockServer, client: &Client, name: &str, graph: Value) {
     let create = server
         .mock_async(|when, then| {
             when.method(POST)
                 .path(routes_path())
-                .json_body(json!({"name": "broken", "elements": bad_graph()}));
+                .json_body(json!({"name": name, "elements": graph}));
             then.status(200).json_body(route_ok());
         })
         .await;
@@ -154,20 +161,82 @@ async fn an_invalid_graph_is_not_sent_unless_validation_is_off() {
         .mock_async(|when, then| {
             when.method(POST)
                 .path(format!("{}/versions", route_path(ROUTE_ID)))
-                .json_body(json!({"elements": bad_graph()}));
+                .json_body(json!({"elements": graph}));
             then.status(200)
                 .json_body(envelope_result(route(json!({}))));
         })
         .await;
-    let gateway = trusting.gateway(ACCOUNT, GATEWAY);
+    let gateway = client.gateway(ACCOUNT, GATEWAY);
     gateway
-        .create_route("broken", typed!(bad_graph()))
+        .create_route(name, typed!(graph.clone()))
         .await
-        .expect("sent unvalidated");
+        .expect("sent as given");
     gateway
-        .create_version(ROUTE_ID, typed!(bad_graph()))
+        .create_version(ROUTE_ID, typed!(graph.clone()))
         .await
-        .expect("sent unvalidated");
+        .expect("sent as given");
     assert_eq!(create.calls_async().await, 1);
     assert_eq!(version.calls_async().await, 1);
+}
+
+/// The sample graph whose `plan` conditional uses `$equals`, an operator Cloudflare does not
+/// document: the API would store it and never match it.
+fn undocumented_operator_graph() -> Value {
+    let mut graph = graph();
+    graph[1]["properties"]["conditions"] = json!({"metadata.plan": {"$equals": "free"}});
+    graph
+}
+
+#[tokio::test]
+async fn an_undocumented_operator_is_not_sent_unless_allowed() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|_, then| {
+            then.status(200).json_body(route_ok());
+        })
+        .await;
+    let strict = client(&server.base_url());
+    let gateway = strict.gateway(ACCOUNT, GATEWAY);
+    let refusals = [
+        gateway
+            .create_route("equals", typed!(undocumented_operator_graph()))
+            .await
+            .map(drop),
+        gateway
+            .create_version(ROUTE_ID, typed!(undocumented_operator_graph()))
+            .await
+            .map(drop),
+    ];
+    for (result, expected) in refusals.into_iter().zip(["create_route", "create_version"]) {
+        let error = result.expect_err("an undocumented operator");
+        let Error::InvalidGraph {
+            operation,
+            problems,
+        } = &error
+        else {
+            panic!("expected Error::InvalidGraph, got {error:?}");
+        };
+        assert_eq!(*operation, expected);
+        assert_eq!(problems.len(), 1, "{problems}");
+        assert_eq!(problems[0].rule, Rule::DocumentedOperators);
+        assert_eq!(problems[0].element_id.as_deref(), Some("plan"));
+        assert!(
+            error
+                .to_string()
+                .contains("element `plan` [documented-operators]: operator `$equals`"),
+            "{error}"
+        );
+    }
+    assert_eq!(any.calls_async().await, 0, "nothing was sent");
+    any.delete_async().await;
+
+    // Allowed by name, the same graph goes out as given.
+    let allowing = Client::builder()
+        .base_url(server.base_url())
+        .api_token("test-token")
+        .retry_policy(fast_retries())
+        .allow_operators(["$equals"])
+        .build()
+        .expect("client");
+    sends_as_given(&server, &allowing, "equals", undocumented_operator_graph()).await;
 }
