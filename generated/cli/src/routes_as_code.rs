@@ -8,9 +8,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::ArgMatches;
-use cloudflare_dynamic_routing::graph::known_elements;
-use cloudflare_dynamic_routing::reconcile::{self, LoadOptions, ReadOptions};
-use cloudflare_dynamic_routing::route_file::{self, RouteFile};
+use cloudflare_dynamic_routing::reconcile::{
+    self, LoadOptions, Overwrite, PlanOptions, ReadOptions,
+};
 use cloudflare_dynamic_routing::{Client, Gateway};
 
 use crate::args;
@@ -52,8 +52,10 @@ async fn command(
         "plan" | "diff" | "apply" => {
             let desired = reconcile::load(&args::paths(arguments), &load_options(arguments))
                 .map_err(|e| format!("nothing was sent:\n{e}"))?;
-            let prune = args::flag(arguments, "prune");
-            let plan = reconcile::plan(gateway, &desired, prune, read)
+            let options = PlanOptions::default()
+                .prune(args::flag(arguments, "prune"))
+                .read(read.clone());
+            let plan = reconcile::plan(gateway, &desired, &options)
                 .await
                 .map_err(|e| e.to_string())?;
             if name == "apply" {
@@ -119,9 +121,9 @@ async fn apply(gateway: &Gateway<'_>, plan: &reconcile::Plan, json: bool) -> Res
     }
 }
 
-/// Writes every route as a route file in the directory (created if missing). A file that
-/// exists with other content is kept unless `--force`; nothing is written if any route cannot
-/// be exported.
+/// Writes every route as a route file in the directory (created if missing), with
+/// `reconcile::export`: a file that exists with other content is kept unless `--force`, and
+/// nothing is written if any route cannot be exported.
 async fn export(
     gateway: &Gateway<'_>,
     arguments: &ArgMatches,
@@ -132,73 +134,39 @@ async fn export(
         .get_one::<PathBuf>("dir")
         .cloned()
         .unwrap_or_default();
-    let force = args::flag(arguments, "force");
-    let routes = reconcile::read_routes(gateway, read)
+    let overwrite = if args::flag(arguments, "force") {
+        Overwrite::Replace
+    } else {
+        Overwrite::Refuse
+    };
+    let export = reconcile::export(gateway, read)
         .await
         .map_err(|e| e.to_string())?;
-    let mut files: Vec<(PathBuf, RouteFile)> = Vec::new();
-    for route in routes {
-        let graph = route.graph().ok_or_else(|| {
-            format!(
-                "route `{}` ({}): the API gave no graph; nothing was written",
-                route.name, route.id
-            )
-        })?;
-        let elements = known_elements(&graph).map_err(|unknown| {
-            let kinds: Vec<&str> = unknown.iter().map(|e| e.kind()).collect();
-            format!(
-                "route `{}` ({}): element kinds this client does not know ({}); nothing was written",
-                route.name,
-                route.id,
-                kinds.join(", ")
-            )
-        })?;
-        let mut name = route_file::file_name(&route.name);
-        if files.iter().any(|(path, _)| path.ends_with(&name)) {
-            name = route_file::file_name(&format!("{}-{}", route.name, route.id));
-        }
-        let mut file = RouteFile::new(route.name, elements);
-        file.id = Some(route.id);
-        files.push((dir.join(name), file));
-    }
-    // Check every file before writing any, so a refusal leaves the directory as it was.
-    let mut refused = Vec::new();
-    for (path, file) in &files {
-        if let Ok(existing) = std::fs::read_to_string(path)
-            && existing != route_file::to_json(file)
-            && !force
-        {
-            refused.push(path.display().to_string());
-        }
-    }
-    if !refused.is_empty() {
-        return Err(format!(
-            "these files exist with other content: {}; nothing was written (--force replaces them)",
-            refused.join(", ")
-        ));
-    }
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
-    let mut written = Vec::new();
-    for (path, file) in &files {
-        route_file::write(path, file).map_err(|e| e.to_string())?;
-        written.push(serde_json::json!({
-            "file": path, "name": file.name, "route_id": file.id,
-        }));
-    }
+    let paths = export
+        .write_to(&dir, overwrite)
+        .map_err(|e| e.to_string())?;
+    let files = paths.iter().zip(&export.files);
     if json {
+        let written: Vec<_> = files
+            .map(|(path, file)| {
+                serde_json::json!({
+                    "file": path, "name": file.route.name, "route_id": file.route.id,
+                })
+            })
+            .collect();
         report::print_json(&serde_json::json!({"exported": written}));
     } else {
         let mut text = String::new();
-        for (path, file) in &files {
+        for (path, file) in files {
             text.push_str(&format!(
                 "wrote {} ({}, {})\n",
                 path.display(),
-                file.name,
-                file.id.as_deref().unwrap_or_default()
+                file.route.name,
+                file.route.id.as_deref().unwrap_or_default()
             ));
         }
-        let plural = if files.len() == 1 { "" } else { "s" };
-        text.push_str(&format!("{} route{plural} exported\n", files.len()));
+        let plural = if paths.len() == 1 { "" } else { "s" };
+        text.push_str(&format!("{} route{plural} exported\n", paths.len()));
         report::print(&text);
     }
     Ok(0)
