@@ -5,7 +5,8 @@
 //! can tell (as `terraform plan -detailed-exitcode`).
 
 use clap::Args;
-use cloudflare_dynamic_routing::reconcile::{self, LoadOptions, Plan};
+
+use cloudflare_dynamic_routing::reconcile::{self, LoadOptions, Plan, PlanOptions};
 use cloudflare_dynamic_routing::route_file::Checks;
 use cloudflare_dynamic_routing::{Client, Gateway};
 
@@ -38,7 +39,10 @@ impl ReconcileArgs {
         };
         let desired = reconcile::load(&self.files.paths, &options)
             .map_err(|e| format!("nothing was sent:\n{e}"))?;
-        reconcile::plan(gateway, &desired, prune, &self.gateway.read_options())
+        let options = PlanOptions::default()
+            .prune(prune)
+            .read(self.gateway.read_options());
+        reconcile::plan(gateway, &desired, &options)
             .await
             .map_err(|e| e.to_string())
     }

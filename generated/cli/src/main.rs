@@ -146,9 +146,7 @@ async fn dispatch(command: HandCommand) -> Result<Outcome, String> {
         HandCommand::Diff(args) => {
             cmd_plan::run(&client(&args.reconcile.checks())?, &args, View::Diffs).await
         }
-        HandCommand::Apply(args) => {
-            cmd_apply::run(&client(&args.reconcile.checks())?, &args).await
-        }
+        HandCommand::Apply(args) => cmd_apply::run(&client(&args.reconcile.checks())?, &args).await,
         HandCommand::Export(args) => cmd_export::run(&client(&Checks::default())?, &args).await,
         HandCommand::History(args) => cmd_history::run(&client(&Checks::default())?, &args).await,
         HandCommand::Rollback(args) => cmd_rollback::run(&client(&Checks::default())?, &args).await,

@@ -5,11 +5,13 @@
 //! README). Everything here renders text; `print` writes it.
 
 use std::fmt::Write as _;
+use std::path::PathBuf;
 
 use anstyle::{AnsiColor, Style};
 use cloudflare_dynamic_routing::graph::{in_id_order, known_elements};
 use cloudflare_dynamic_routing::reconcile::{
-    Action, Applied, Change, Checked, Deploy, ElementChange, History, Outcome, Plan, Rollback,
+    Action, Applied, Change, Checked, Deploy, ElementChange, Export, History, Outcome, Plan,
+    Rollback,
 };
 use cloudflare_dynamic_routing::route_file::RouteFile;
 use serde::Serialize;
@@ -280,6 +282,35 @@ pub fn applied(done: &[Applied]) -> String {
         let _ = writeln!(text, "{} ({}): {what}", applied.name, applied.route_id);
     }
     text
+}
+
+/// What `export` wrote: a line per file (`paths` in the export's order), then how many.
+pub fn exported(export: &Export, paths: &[PathBuf]) -> String {
+    let mut text = String::new();
+    for (path, file) in paths.iter().zip(&export.files) {
+        let _ = writeln!(
+            text,
+            "wrote {} ({}, {})",
+            path.display(),
+            file.route.name,
+            file.route.id.as_deref().unwrap_or_default()
+        );
+    }
+    let plural = if paths.len() == 1 { "" } else { "s" };
+    let _ = writeln!(text, "{} route{plural} exported", paths.len());
+    text
+}
+
+/// What `export` wrote, as JSON: `exported`, each file with its route's name and id.
+pub fn exported_json(export: &Export, paths: &[PathBuf]) -> serde_json::Value {
+    let files: Vec<serde_json::Value> = paths
+        .iter()
+        .zip(&export.files)
+        .map(|(path, file)| {
+            serde_json::json!({"file": path, "name": file.route.name, "route_id": file.route.id})
+        })
+        .collect();
+    serde_json::json!({ "exported": files })
 }
 
 /// A route's versions as a table, with each version's changes under it.

@@ -9,7 +9,7 @@ use std::num::NonZeroUsize;
 use std::time::{Duration, Instant};
 
 use cloudflare_dynamic_routing::Client;
-use cloudflare_dynamic_routing::reconcile::{self, DesiredRoute, ReadOptions};
+use cloudflare_dynamic_routing::reconcile::{self, DesiredRoute, PlanOptions, ReadOptions};
 use cloudflare_dynamic_routing::route_file::RouteFile;
 use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig};
 use futures_util::TryStreamExt;
@@ -73,7 +73,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ..ReadOptions::default()
         };
         let started = Instant::now();
-        let plan = reconcile::plan(&gateway, &desired, false, &read).await?;
+        let plan = reconcile::plan(&gateway, &desired, &PlanOptions::default().read(read)).await?;
         let elapsed = started.elapsed();
         assert!(!plan.has_changes(), "every route matches its file");
         println!(

@@ -50,6 +50,7 @@ mod number;
 pub mod reconcile;
 pub mod retry;
 pub mod route_file;
+mod staged_file;
 mod tls;
 mod transport;
 

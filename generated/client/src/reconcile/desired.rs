@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use super::error::ReconcileError;
 use crate::route_file::{self, Checks, RouteFile};
 
 /// A route as a file describes it.
@@ -53,12 +54,12 @@ pub struct Checked {
 
 /// Checks every route file under `paths` (files, or directories searched for `*.json`): each
 /// graph, each file's cases, and two files naming the same route. An error only when there are
-/// no files to check.
-pub fn check_all(paths: &[PathBuf], options: &LoadOptions) -> Result<Checked, DesiredError> {
+/// no files to check ([`ReconcileError::InvalidFiles`]).
+pub fn check_all(paths: &[PathBuf], options: &LoadOptions) -> Result<Checked, ReconcileError> {
     let fail = |problem: String| {
-        Err(DesiredError {
+        Err(ReconcileError::InvalidFiles(DesiredError {
             problems: vec![problem],
-        })
+        }))
     };
     let files = match route_file::discover(paths) {
         Ok(files) => files,
@@ -84,8 +85,9 @@ pub fn check_all(paths: &[PathBuf], options: &LoadOptions) -> Result<Checked, De
 
 /// Reads every route file under `paths` (files, or directories searched for `*.json`), checks
 /// each graph, runs each file's cases, and refuses two files naming the same route (by name,
-/// or by pinned id). Every problem is reported, not only the first.
-pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Vec<DesiredRoute>, DesiredError> {
+/// or by pinned id). Every problem is reported, not only the first
+/// ([`ReconcileError::InvalidFiles`]).
+pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Vec<DesiredRoute>, ReconcileError> {
     let checked = check_all(paths, options)?;
     let mut problems = Vec::new();
     let mut routes = Vec::new();
@@ -99,7 +101,7 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Vec<DesiredRoute
     if problems.is_empty() {
         Ok(routes)
     } else {
-        Err(DesiredError { problems })
+        Err(DesiredError { problems }.into())
     }
 }
 

@@ -4,10 +4,11 @@
 use serde::Serialize;
 
 use super::changes::{ElementChange, element_changes};
+use super::error::ReconcileError;
 use super::read::{ReadOptions, find_route, versions_with_graphs};
+use crate::Gateway;
 use crate::deploy::DeploySearch;
 use crate::types::Deployment;
-use crate::{Error, Gateway};
 
 /// A route's versions and deployments.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -47,7 +48,7 @@ pub async fn history(
     gateway: &Gateway<'_>,
     route: &str,
     read: &ReadOptions,
-) -> Result<History, Error> {
+) -> Result<History, ReconcileError> {
     let route = find_route(gateway, route, read).await?;
     let versions = versions_with_graphs(gateway, &route.id, read).await?;
     let deployments = gateway.deployments_oldest_first(&route.id).await?;
@@ -105,11 +106,7 @@ pub async fn rollback(
     route: &str,
     to: Option<&str>,
     read: &ReadOptions,
-) -> Result<Rollback, Error> {
-    let refuse = |message: String| Error::InvalidArgument {
-        operation: "rollback",
-        message,
-    };
+) -> Result<Rollback, ReconcileError> {
     let route = find_route(gateway, route, read).await?;
     let live = route.version.version_id.clone();
     let versions = gateway.versions_oldest_first(&route.id).await?;
@@ -118,11 +115,9 @@ pub async fn rollback(
             .iter()
             .find(|v| v.version_id == wanted)
             .map(|v| v.version_id.clone())
-            .ok_or_else(|| {
-                refuse(format!(
-                    "route `{}` has no version `{wanted}` (see `routes history {}`)",
-                    route.name, route.name
-                ))
+            .ok_or_else(|| ReconcileError::NoRollbackTarget {
+                route: route.name.clone(),
+                wanted: Some(wanted.to_string()),
             })?,
         None => {
             let deployed_before = gateway
@@ -138,12 +133,12 @@ pub async fn rollback(
                 .position(|v| v.version_id == live)
                 .and_then(|i| i.checked_sub(1))
                 .map(|i| versions[i].version_id.clone());
-            deployed_before.or(created_before).ok_or_else(|| {
-                refuse(format!(
-                    "route `{}` has no earlier version to roll back to",
-                    route.name
-                ))
-            })?
+            deployed_before
+                .or(created_before)
+                .ok_or_else(|| ReconcileError::NoRollbackTarget {
+                    route: route.name.clone(),
+                    wanted: None,
+                })?
         }
     };
     let deployed = target != live;

@@ -1,22 +1,28 @@
 //! Routes as code: make a gateway match a set of route files, the way the `routes` command's
-//! `plan`, `apply`, `history` and `rollback` do (they are built on this module alone).
+//! `plan`, `diff`, `apply`, `export`, `history` and `rollback` do (they are built on this
+//! module alone and only print what it returns).
 //!
 //! 1. [`load`] reads, checks and tests every route file before anything is sent;
 //! 2. [`plan()`] reads the gateway (list pages, then each route whole, concurrently with a
 //!    bound) and says, per route, create, update (rename, graph) or unchanged, and which routes
 //!    no file describes, with element-level changes;
 //! 3. [`apply()`] performs a plan, deploying an existing version when one already holds the
-//!    wanted graph instead of creating a duplicate.
+//!    wanted graph instead of creating a duplicate; a failure part way says what was done.
+//!
+//! Besides: [`export()`] turns a gateway's routes into route files ([`Export::write_to`]
+//! writes them into a directory, every file checked and staged before the first is put in
+//! place), and [`history()`] and [`rollback()`] show
+//! and go back through a route's versions. Every step fails with one [`ReconcileError`].
 //!
 //! ```no_run
 //! use cloudflare_dynamic_routing::Client;
-//! use cloudflare_dynamic_routing::reconcile::{self, LoadOptions, ReadOptions};
+//! use cloudflare_dynamic_routing::reconcile::{self, LoadOptions, PlanOptions};
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::from_env()?;
 //! let gateway = client.gateway("0d37909e38d3e99c29fa2cd343ac421a", "my-gateway");
 //! let desired = reconcile::load(&["routes/".into()], &LoadOptions::default())?;
-//! let plan = reconcile::plan(&gateway, &desired, false, &ReadOptions::default()).await?;
+//! let plan = reconcile::plan(&gateway, &desired, &PlanOptions::default()).await?;
 //! println!("{}", plan.summary());
 //! if plan.has_changes() {
 //!     for applied in reconcile::apply(&gateway, &plan).await? {
@@ -30,6 +36,8 @@
 mod apply;
 mod changes;
 mod desired;
+mod error;
+mod export;
 mod history;
 mod plan;
 mod read;
@@ -37,6 +45,10 @@ mod read;
 pub use apply::{Applied, ApplyError, Outcome, apply, apply_each};
 pub use changes::{Change, ElementChange, element_changes};
 pub use desired::{Checked, DesiredError, DesiredRoute, LoadOptions, check_all, load};
+pub use error::{PlanRefusal, ReconcileError};
+pub use export::{Export, ExportedFile, Overwrite, export, export_routes};
 pub use history::{History, Rollback, VersionEntry, history, rollback};
-pub use plan::{Action, Deploy, GraphUpdate, Plan, Rename, RoutePlan, Summary, compare, plan};
+pub use plan::{
+    Action, Deploy, GraphUpdate, Plan, PlanOptions, Rename, RoutePlan, Summary, compare, plan,
+};
 pub use read::{Progress, ReadOptions, find_route, read_routes, versions_with_graphs};

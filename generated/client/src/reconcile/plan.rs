@@ -9,11 +9,38 @@ use serde::Serialize;
 
 use super::changes::{ElementChange, element_changes};
 use super::desired::DesiredRoute;
+use super::error::{PlanRefusal, ReconcileError};
 use super::read::{ReadOptions, read_routes};
 use crate::deploy::DeploySearch;
 use crate::graph::{AnyElement, same_graph};
 use crate::types::{Route, RouteElement};
 use crate::{Error, Gateway};
+
+/// How a plan is made: whether routes no file describes are deleted, and how the gateway is
+/// read. `PlanOptions::default().prune(true)` deletes them; the default leaves them alone.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct PlanOptions {
+    /// Whether routes no file describes are deleted ([`Action::Delete`]) rather than left
+    /// alone ([`Action::Extra`]).
+    pub prune: bool,
+    /// How the gateway is read (reads in flight, page size, progress).
+    pub read: ReadOptions,
+}
+
+impl PlanOptions {
+    /// With routes no file describes deleted (`true`) or left alone (`false`).
+    pub fn prune(mut self, prune: bool) -> Self {
+        self.prune = prune;
+        self
+    }
+
+    /// With the gateway read this way.
+    pub fn read(mut self, read: ReadOptions) -> Self {
+        self.read = read;
+        self
+    }
+}
 
 /// What to do to every route: the routes the files describe, in file order, then the routes
 /// on the gateway that no file describes.
@@ -154,17 +181,17 @@ impl std::fmt::Display for Summary {
 }
 
 /// Plans for `desired` against the gateway: reads every route whole (concurrently, bounded by
-/// `read.concurrency`), matches, compares, and for each graph that changes looks for a version
-/// that already holds it. Routes no file describes are [`Action::Delete`] when `prune`,
-/// otherwise [`Action::Extra`].
+/// `options.read.concurrency`), matches, compares, and for each graph that changes looks for a
+/// version that already holds it. Routes no file describes are [`Action::Delete`] when
+/// `options.prune`, otherwise [`Action::Extra`].
 pub async fn plan(
     gateway: &Gateway<'_>,
     desired: &[DesiredRoute],
-    prune: bool,
-    read: &ReadOptions,
-) -> Result<Plan, Error> {
+    options: &PlanOptions,
+) -> Result<Plan, ReconcileError> {
+    let read = &options.read;
     let live = read_routes(gateway, read).await?;
-    let mut plan = compare(desired, &live, prune)?;
+    let mut plan = compare(desired, &live, options)?;
     let updates =
         plan.routes
             .iter_mut()
@@ -197,22 +224,21 @@ pub async fn plan(
 
 /// The plan from the files and the routes as read, before looking at versions: pure, so every
 /// case of matching is tested without a server.
-pub fn compare(desired: &[DesiredRoute], live: &[Route], prune: bool) -> Result<Plan, Error> {
-    let refuse = |message: String| Error::InvalidArgument {
-        operation: "plan",
-        message,
-    };
+pub fn compare(
+    desired: &[DesiredRoute],
+    live: &[Route],
+    options: &PlanOptions,
+) -> Result<Plan, PlanRefusal> {
     let mut claimed = vec![false; live.len()];
     // Pinned ids first, so a name a pinned route gives up is free for another file.
     let mut matches: Vec<Option<usize>> = Vec::with_capacity(desired.len());
     for route in desired {
         let found = match &route.file.id {
             Some(id) => Some(live.iter().position(|r| &r.id == id).ok_or_else(|| {
-                refuse(format!(
-                    "{}: the file pins route id `{id}`, which is not on this gateway; \
-                     remove `id` to create the route",
-                    route.source.display()
-                ))
+                PlanRefusal::PinnedIdMissing {
+                    file: route.source.clone(),
+                    route_id: id.clone(),
+                }
             })?),
             None => None,
         };
@@ -229,12 +255,11 @@ pub fn compare(desired: &[DesiredRoute], live: &[Route], prune: bool) -> Result<
             .filter(|&i| !claimed[i] && live[i].name == route.file.name)
             .collect();
         if named.len() > 1 {
-            return Err(refuse(format!(
-                "{}: {} routes on the gateway are named `{}`; pin one with `id`",
-                route.source.display(),
-                named.len(),
-                route.file.name
-            )));
+            return Err(PlanRefusal::AmbiguousName {
+                file: route.source.clone(),
+                name: route.file.name.clone(),
+                count: named.len(),
+            });
         }
         if let Some(&index) = named.first() {
             claimed[index] = true;
@@ -261,18 +286,12 @@ pub fn compare(desired: &[DesiredRoute], live: &[Route], prune: bool) -> Result<
                 .find(|(i, other)| i != this && other.name == rename.to)
                 .map(|(_, other)| other)
         {
-            return Err(refuse(format!(
-                "{}: cannot rename route `{}` to `{}`: route {} already has that name; \
-                 rename or remove that route first",
-                route
-                    .source
-                    .as_deref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default(),
-                rename.from,
-                rename.to,
-                holder.id
-            )));
+            return Err(PlanRefusal::RenameTaken {
+                file: route.source.clone(),
+                from: rename.from.clone(),
+                to: rename.to.clone(),
+                holder: holder.id.clone(),
+            });
         }
     }
     for (route, _) in live.iter().zip(&claimed).filter(|(_, claimed)| !**claimed) {
@@ -280,7 +299,11 @@ pub fn compare(desired: &[DesiredRoute], live: &[Route], prune: bool) -> Result<
             name: route.name.clone(),
             route_id: Some(route.id.clone()),
             source: None,
-            action: if prune { Action::Delete } else { Action::Extra },
+            action: if options.prune {
+                Action::Delete
+            } else {
+                Action::Extra
+            },
         });
     }
     Ok(Plan { routes })

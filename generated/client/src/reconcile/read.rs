@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures_util::{StreamExt, TryStreamExt, stream};
 
+use super::error::ReconcileError;
 use crate::deploy::DeploySearch;
 use crate::graph::AnyElement;
 use crate::types::{Route, Version};
@@ -83,17 +84,16 @@ pub async fn find_route(
     gateway: &Gateway<'_>,
     route: &str,
     options: &ReadOptions,
-) -> Result<Route, Error> {
+) -> Result<Route, ReconcileError> {
     let listed: Vec<Route> = gateway.routes(options.per_page).try_collect().await?;
     let found = listed
         .iter()
         .find(|r| r.id == route)
         .or_else(|| listed.iter().find(|r| r.name == route));
     match found {
-        Some(listed) => gateway.get_route(&listed.id).await,
-        None => Err(Error::InvalidArgument {
-            operation: "find_route",
-            message: format!("no route on the gateway has the id or name `{route}`"),
+        Some(listed) => Ok(gateway.get_route(&listed.id).await?),
+        None => Err(ReconcileError::RouteNotFound {
+            route: route.to_string(),
         }),
     }
 }

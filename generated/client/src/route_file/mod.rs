@@ -181,17 +181,14 @@ pub fn is_tests_file(path: &Path) -> bool {
         .is_some_and(|name| name.to_string_lossy().ends_with(".tests.json"))
 }
 
-/// Writes a route file through a temporary file and a rename, so a reader never sees half
-/// and a failure leaves the previous file as it was.
+/// Writes a route file through a temporary file (created exclusively beside it) and a rename,
+/// so a reader never sees half and a failure leaves the previous file as it was.
 pub fn write(path: &Path, route: &RouteFile) -> Result<(), RouteFileError> {
     let fail =
         |e: std::io::Error| RouteFileError::new("", format!("cannot write: {e}")).in_file(path);
-    let temporary = path.with_extension("json.tmp");
-    std::fs::write(&temporary, to_json(route)).map_err(fail)?;
-    std::fs::rename(&temporary, path).map_err(|e| {
-        let _ = std::fs::remove_file(&temporary);
-        fail(e)
-    })
+    crate::staged_file::StagedFile::stage(path, to_json(route).as_bytes())
+        .and_then(crate::staged_file::StagedFile::commit)
+        .map_err(fail)
 }
 
 /// A file name for a route: its name with anything but letters, digits, `-`, `_` and `.`

@@ -1,14 +1,19 @@
 //! `reconcile` as a Rust program uses it, against the emulator in both styles: a plan with
 //! every action, element-level changes, a rate-limited read retried after its `Retry-After`,
-//! exactly the requests needed, an apply, and a clean plan after it.
+//! exactly the requests needed, an apply, and a clean plan after it; the order of an apply's
+//! writes; rollback's choice of version; export.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::time::Duration;
 
-use cloudflare_dynamic_routing::Client;
-use cloudflare_dynamic_routing::reconcile::{self, Action, DesiredRoute, Outcome, ReadOptions};
-use cloudflare_dynamic_routing::route_file::RouteFile;
+use cloudflare_dynamic_routing::reconcile::{
+    self, Action, DesiredRoute, Outcome, Overwrite, PlanOptions, ReadOptions, ReconcileError,
+};
+use cloudflare_dynamic_routing::route_file::{self, RouteFile};
+use cloudflare_dynamic_routing::{Client, Gateway, RetryPolicy};
 use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig, Fault, Operation};
+use futures_util::TryStreamExt;
 use serde_json::Value;
 
 use crate::support::fixtures;
@@ -54,7 +59,7 @@ async fn plan_and_apply(config: EmulatorConfig) {
 
     // The first route read is rate limited; the client waits the second it is told to.
     emulator.inject(Fault::status(429).retry_after(1).on(Operation::GetRoute));
-    let plan = reconcile::plan(&gateway, &wanted, false, &ReadOptions::default())
+    let plan = reconcile::plan(&gateway, &wanted, &PlanOptions::default())
         .await
         .expect("a plan");
     let summary = plan.summary();
@@ -113,7 +118,7 @@ async fn plan_and_apply(config: EmulatorConfig) {
         ),
         "{style}: {outcomes:?}"
     );
-    let again = reconcile::plan(&gateway, &wanted, false, &ReadOptions::default())
+    let again = reconcile::plan(&gateway, &wanted, &PlanOptions::default())
         .await
         .expect("a plan");
     assert!(!again.has_changes(), "{style}: {}", again.summary());
@@ -127,4 +132,323 @@ async fn plan_and_apply_against_the_documented_style() {
 #[tokio::test]
 async fn plan_and_apply_against_the_live_style() {
     plan_and_apply(EmulatorConfig::live()).await;
+}
+
+/// Runs a scenario against the emulator in each style, as two tests.
+macro_rules! in_both_styles {
+    ($scenario:ident) => {
+        mod $scenario {
+            use cloudflare_dynamic_routing_emulator::EmulatorConfig;
+
+            #[tokio::test]
+            async fn documented() {
+                super::$scenario(EmulatorConfig::documented()).await;
+            }
+
+            #[tokio::test]
+            async fn live() {
+                super::$scenario(EmulatorConfig::live()).await;
+            }
+        }
+    };
+}
+
+/// An emulator and a client for it that retries at once (a retried request is what some
+/// scenarios are about; waiting for it is not).
+async fn started(config: EmulatorConfig) -> (Emulator, Client) {
+    let emulator = Emulator::start(config).await.expect("starts");
+    let client = Client::builder()
+        .base_url(emulator.base_url())
+        .api_token("token")
+        .retry_policy(RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(20),
+        })
+        .build()
+        .expect("a client");
+    (emulator, client)
+}
+
+fn seed(emulator: &Emulator, name: &str) -> String {
+    emulator
+        .seed_route(ACCOUNT, GATEWAY, name, fixtures::graph())
+        .expect("seeded")
+}
+
+/// A file that pins route `id` and names it `name`.
+fn pinned(name: &str, id: &str, graph: Value) -> DesiredRoute {
+    let mut route = desired(name, graph);
+    route.file.id = Some(id.to_string());
+    route
+}
+
+/// The writes the emulator received, in order, as (operation, route id in the path).
+fn writes(emulator: &Emulator) -> Vec<(Operation, Option<String>)> {
+    emulator
+        .writes()
+        .into_iter()
+        .map(|request| {
+            let mut segments = request.path.split('/');
+            let route = segments
+                .by_ref()
+                .find(|s| *s == "routes")
+                .and_then(|_| segments.next())
+                .map(str::to_string);
+            (request.operation.expect("known"), route)
+        })
+        .collect()
+}
+
+/// The names of the routes on the gateway, sorted (a duplicate shows twice).
+async fn route_names(gateway: &Gateway<'_>) -> Vec<String> {
+    let routes: Vec<_> = gateway
+        .routes(ReadOptions::DEFAULT_PER_PAGE)
+        .try_collect()
+        .await
+        .expect("listed");
+    let mut names: Vec<String> = routes.into_iter().map(|r| r.name).collect();
+    names.sort();
+    names
+}
+
+fn prune() -> PlanOptions {
+    PlanOptions::default().prune(true)
+}
+
+/// Renames and graph changes first (in file order), then creations, then deletions, whatever
+/// the order of the files; each change is exactly the writes it needs.
+async fn apply_order(config: EmulatorConfig) {
+    let style = config.style.name();
+    let (emulator, client) = started(config).await;
+    let gateway = client.gateway(ACCOUNT, GATEWAY);
+    let alpha = seed(&emulator, "alpha");
+    let beta = seed(&emulator, "beta");
+    let gone = seed(&emulator, "gone");
+    let wanted = [
+        desired("delta", fixtures::graph()),
+        desired("beta", fixtures::graph_calling("gpt-4.1")),
+        pinned("alpha-2", &alpha, fixtures::graph()),
+    ];
+    let plan = reconcile::plan(&gateway, &wanted, &prune())
+        .await
+        .expect("a plan");
+    emulator.clear_requests();
+    let done = reconcile::apply(&gateway, &plan).await.expect("applied");
+
+    let names: Vec<&str> = done.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["beta", "alpha-2", "delta", "gone"], "{style}");
+    let writes = writes(&emulator);
+    let created = done[2].route_id.clone();
+    assert_eq!(
+        writes,
+        [
+            (Operation::CreateVersion, Some(beta.clone())),
+            (Operation::CreateDeployment, Some(beta)),
+            (Operation::UpdateRoute, Some(alpha)),
+            (Operation::CreateRoute, None),
+            (Operation::DeleteRoute, Some(gone)),
+        ],
+        "{style}: updates, then creations, then deletions (created {created})"
+    );
+    assert_eq!(
+        route_names(&gateway).await,
+        ["alpha-2", "beta", "delta"],
+        "{style}"
+    );
+}
+in_both_styles!(apply_order);
+
+/// Rollback goes to the version deployed before the live one (not the one created before
+/// it), `to` to any version, and nowhere when the version asked for is live; it never
+/// creates a version.
+async fn rollback_target(config: EmulatorConfig) {
+    let style = config.style.name();
+    let (emulator, client) = started(config).await;
+    let gateway = client.gateway(ACCOUNT, GATEWAY);
+    let route = seed(&emulator, "support");
+    let first = gateway
+        .get_route(&route)
+        .await
+        .expect("read")
+        .version
+        .version_id;
+    let second = graph_version(&gateway, &route, "gpt-4.1").await;
+    let third = graph_version(&gateway, &route, "gpt-4.1-mini").await;
+    // The first version live again: deployed before it is the third, created before it none.
+    gateway
+        .deploy_version(&route, &first)
+        .await
+        .expect("deployed");
+    let read = ReadOptions::default();
+
+    emulator.clear_requests();
+    let back = reconcile::rollback(&gateway, "support", None, &read)
+        .await
+        .expect("rolled back");
+    assert_eq!(
+        (
+            back.from_version.as_str(),
+            back.to_version.as_str(),
+            back.deployed
+        ),
+        (first.as_str(), third.as_str(), true),
+        "{style}"
+    );
+    assert_eq!(
+        writes(&emulator),
+        [(Operation::CreateDeployment, Some(route.clone()))],
+        "{style}: one deployment, no version"
+    );
+    let live = gateway.get_route(&route).await.expect("read");
+    assert_eq!(live.version.version_id, third, "{style}");
+
+    let to = reconcile::rollback(&gateway, &route, Some(&second), &read)
+        .await
+        .expect("rolled back");
+    assert_eq!(
+        (to.to_version.as_str(), to.deployed),
+        (second.as_str(), true)
+    );
+
+    emulator.clear_requests();
+    let already = reconcile::rollback(&gateway, &route, Some(&second), &read)
+        .await
+        .expect("nothing to do");
+    assert!(!already.deployed, "{style}");
+    assert!(writes(&emulator).is_empty(), "{style}: nothing was sent");
+
+    let missing = reconcile::rollback(&gateway, &route, Some("nonesuch"), &read)
+        .await
+        .expect_err("no such version");
+    assert!(
+        matches!(&missing, ReconcileError::NoRollbackTarget { wanted: Some(v), .. } if v == "nonesuch"),
+        "{style}: {missing}"
+    );
+    let unknown = reconcile::rollback(&gateway, "nonesuch", None, &read)
+        .await
+        .expect_err("no such route");
+    assert!(
+        matches!(&unknown, ReconcileError::RouteNotFound { route } if route == "nonesuch"),
+        "{style}: {unknown}"
+    );
+}
+in_both_styles!(rollback_target);
+
+/// A new live version of `route` calling `model`; its id.
+async fn graph_version(gateway: &Gateway<'_>, route: &str, model: &str) -> String {
+    let elements = serde_json::from_value(fixtures::graph_calling(model)).expect("a graph");
+    gateway
+        .replace_graph(route, elements)
+        .await
+        .expect("deployed")
+        .version_id
+}
+
+/// Export: one file per route, named for it (with its id when names collide), pinning its
+/// id, so a plan of the directory is clean; a file with other content is refused unless
+/// replacing is asked for, and a refusal or a failed check writes nothing.
+async fn export(config: EmulatorConfig) {
+    let style = config.style.name();
+    let (emulator, client) = started(config).await;
+    let gateway = client.gateway(ACCOUNT, GATEWAY);
+    let support = seed(&emulator, "support");
+    let upper = seed(&emulator, "Support");
+    let billing = seed(&emulator, "billing/eu");
+    let read = ReadOptions::default();
+    let exported = reconcile::export(&gateway, &read).await.expect("exported");
+    let mut named: Vec<(String, Option<String>)> = exported
+        .files
+        .iter()
+        .map(|f| (f.file_name.clone(), f.route.id.clone()))
+        .collect();
+    named.sort();
+    let mut expected = vec![
+        ("billing-eu.json".to_string(), Some(billing)),
+        ("support.json".to_string(), Some(support.clone())),
+        (format!("Support-{upper}.json"), Some(upper.clone())),
+    ];
+    // Whichever of the two support routes is listed first keeps the plain name.
+    if exported
+        .files
+        .iter()
+        .position(|f| f.route.name == "Support")
+        < exported
+            .files
+            .iter()
+            .position(|f| f.route.name == "support")
+    {
+        expected[1] = (format!("support-{support}.json"), Some(support));
+        expected[2] = ("Support.json".to_string(), Some(upper));
+    }
+    expected.sort();
+    assert_eq!(named, expected, "{style}");
+
+    let root = tempfile::tempdir().expect("a directory");
+    let dir = root.path().join("routes");
+    let paths = exported.write_to(&dir, Overwrite::Refuse).expect("written");
+    assert_eq!(paths.len(), 3, "{style}");
+    for (path, file) in paths.iter().zip(&exported.files) {
+        assert_eq!(path, &dir.join(&file.file_name));
+        let text = std::fs::read_to_string(path).expect("written");
+        assert_eq!(text, route_file::to_json(&file.route), "{style}");
+    }
+    assert_eq!(entries(&dir).len(), 3, "{style}: no temporary file is left");
+    let desired = reconcile::load(std::slice::from_ref(&dir), &Default::default()).expect("loads");
+    let plan = reconcile::plan(&gateway, &desired, &PlanOptions::default())
+        .await
+        .expect("a plan");
+    assert!(!plan.has_changes(), "{style}: {}", plan.summary());
+
+    // Another route, and a file changed by hand: refused, and the new file not written.
+    seed(&emulator, "new");
+    let changed = &paths[0];
+    std::fs::write(changed, "{}").expect("changed");
+    let again = reconcile::export(&gateway, &read).await.expect("exported");
+    let refused = again
+        .write_to(&dir, Overwrite::Refuse)
+        .expect_err("a file has other content");
+    assert!(
+        matches!(&refused, ReconcileError::WouldOverwrite { paths } if paths == std::slice::from_ref(changed)),
+        "{style}: {refused}"
+    );
+    assert_eq!(std::fs::read_to_string(changed).expect("kept"), "{}");
+    assert!(
+        !dir.join("new.json").exists(),
+        "{style}: nothing was written"
+    );
+    again.write_to(&dir, Overwrite::Replace).expect("replaced");
+    assert_ne!(std::fs::read_to_string(changed).expect("replaced"), "{}");
+    assert!(dir.join("new.json").exists(), "{style}");
+
+    // Something that is not a file where one would go: an error before anything is written.
+    let blocked = root.path().join("blocked");
+    std::fs::create_dir_all(blocked.join("new.json")).expect("a directory in the way");
+    let failed = again
+        .write_to(&blocked, Overwrite::Replace)
+        .expect_err("a directory is in the way");
+    assert!(
+        matches!(&failed, ReconcileError::Io { path, .. } if path == &blocked.join("new.json")),
+        "{style}: {failed}"
+    );
+    assert_eq!(
+        entries(&blocked),
+        ["new.json"],
+        "{style}: nothing was written"
+    );
+}
+in_both_styles!(export);
+
+fn entries(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("readable")
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
 }

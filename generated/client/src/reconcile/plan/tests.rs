@@ -65,7 +65,7 @@ fn files_match_by_name_and_routes_no_file_describes_are_extra_or_deleted() {
         desired("billing", None, crate::fixtures::graph_calling("gpt-4.1")),
         desired("new", None, crate::fixtures::graph()),
     ];
-    let plan = compare(&files, &live, false).expect("a plan");
+    let plan = compare(&files, &live, &PlanOptions::default()).expect("a plan");
     assert_eq!(
         shape(&plan),
         [
@@ -87,7 +87,7 @@ fn files_match_by_name_and_routes_no_file_describes_are_extra_or_deleted() {
     assert_eq!(update.changes[0].to_string(), "~ large (/properties/model)");
     assert_eq!(update.deploy, Deploy::NewVersion);
 
-    let pruned = compare(&files, &live, true).expect("a plan");
+    let pruned = compare(&files, &live, &PlanOptions::default().prune(true)).expect("a plan");
     assert_eq!(pruned.routes[3].action, Action::Delete);
     assert_eq!(pruned.summary().delete, 1);
 }
@@ -100,7 +100,7 @@ fn a_pinned_id_renames_in_place_and_frees_the_old_name() {
         // Named like the route the pinned file renames away: a new route, not that one.
         desired("support", None, crate::fixtures::graph()),
     ];
-    let plan = compare(&files, &live, false).expect("a plan");
+    let plan = compare(&files, &live, &PlanOptions::default()).expect("a plan");
     assert_eq!(
         shape(&plan),
         [
@@ -116,9 +116,13 @@ fn plans_that_cannot_be_applied_are_refused_before_anything_is_sent() {
     let missing = compare(
         &[desired("support", Some("r9"), crate::fixtures::graph())],
         &live_routes,
-        false,
+        &PlanOptions::default(),
     )
     .expect_err("r9 is not on the gateway");
+    assert!(
+        matches!(&missing, PlanRefusal::PinnedIdMissing { route_id, .. } if route_id == "r9"),
+        "{missing:?}"
+    );
     assert!(
         missing.to_string().contains("pins route id `r9`"),
         "{missing}"
@@ -127,9 +131,13 @@ fn plans_that_cannot_be_applied_are_refused_before_anything_is_sent() {
     let collision = compare(
         &[desired("billing", Some("r1"), crate::fixtures::graph())],
         &live_routes,
-        false,
+        &PlanOptions::default(),
     )
     .expect_err("billing is taken");
+    assert!(
+        matches!(&collision, PlanRefusal::RenameTaken { holder, .. } if holder == "r2"),
+        "{collision:?}"
+    );
     assert!(
         collision
             .to_string()
@@ -141,7 +149,7 @@ fn plans_that_cannot_be_applied_are_refused_before_anything_is_sent() {
     let ambiguous = compare(
         &[desired("support", None, crate::fixtures::graph())],
         &twins,
-        false,
+        &PlanOptions::default(),
     )
     .expect_err("two routes share the name");
     assert!(
@@ -158,7 +166,7 @@ fn a_live_graph_in_another_element_order_is_unchanged() {
     let plan = compare(
         &[desired("support", None, crate::fixtures::graph())],
         &[live("r1", "support", Some(reversed))],
-        false,
+        &PlanOptions::default(),
     )
     .expect("a plan");
     assert_eq!(plan.routes[0].action, Action::Unchanged);
