@@ -148,6 +148,13 @@ pub enum ConfigError {
         /// The URL given.
         url: String,
     },
+    /// The base URL is plain `http://` to a host other than this machine: the credentials
+    /// would cross the network unencrypted. Plain HTTP is accepted only for a loopback host
+    /// (`localhost`, `127.0.0.0/8`, `::1`), such as a local emulator.
+    InsecureBaseUrl {
+        /// The URL given.
+        url: String,
+    },
     /// The TLS configuration could not be made (for example, no usable trust store).
     Tls {
         /// What rustls reported.
@@ -170,6 +177,12 @@ impl fmt::Display for ConfigError {
             Self::InvalidBaseUrl { url } => {
                 write!(f, "base URL `{url}` is not an absolute http(s) URL")
             }
+            Self::InsecureBaseUrl { url } => write!(
+                f,
+                "base URL `{url}` is plain http:// to a host that is not this machine, so the \
+                 credentials would travel unencrypted; use https://, or http:// only to \
+                 localhost, 127.0.0.0/8 or ::1"
+            ),
             Self::Tls { message } => write!(f, "cannot set up TLS: {message}"),
             Self::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
         }
@@ -239,7 +252,9 @@ impl ClientBuilder {
         Ok(builder)
     }
 
-    /// The API's base URL (default [`BASE_URL`]); a trailing `/` is ignored.
+    /// The API's base URL (default [`BASE_URL`]); a trailing `/` is ignored. `https://`, or
+    /// plain `http://` only to this machine (`localhost`, `127.0.0.0/8`, `::1`): anything else
+    /// is [`ConfigError::InsecureBaseUrl`] at [`build`](Self::build).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
@@ -277,6 +292,8 @@ impl ClientBuilder {
 
     /// Sends through the caller's own `reqwest::Client` (proxies, TLS, connection pool…);
     /// [`http_client_builder`](crate::http_client_builder) is the default one's starting point.
+    /// Keep its `redirect::Policy::none()`: a client that follows redirects may carry
+    /// `X-Auth-Email` and `X-Auth-Key` to wherever a redirect points.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -315,8 +332,12 @@ impl ClientBuilder {
         })?;
         let base_url = self.base_url.trim_end_matches('/').to_string();
         let absolute = base_url.starts_with("http://") || base_url.starts_with("https://");
-        if !absolute || reqwest::Url::parse(&base_url).is_err() {
-            return Err(ConfigError::InvalidBaseUrl { url: base_url });
+        let parsed = match reqwest::Url::parse(&base_url) {
+            Ok(parsed) if absolute => parsed,
+            _ => return Err(ConfigError::InvalidBaseUrl { url: base_url }),
+        };
+        if parsed.scheme() == "http" && !is_loopback(&parsed) {
+            return Err(ConfigError::InsecureBaseUrl { url: base_url });
         }
         let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
             ConfigError::InvalidHeaderValue {
@@ -342,5 +363,18 @@ impl ClientBuilder {
             http,
             Arc::new(settings),
         ))
+    }
+}
+
+/// Whether `url`'s host is this machine: `localhost`, `127.0.0.0/8` or `::1`. Only such a
+/// host may be reached over plain HTTP.
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.trim_end_matches('.').eq_ignore_ascii_case("localhost"),
     }
 }

@@ -69,6 +69,14 @@ pub enum Error {
         /// How long reads were retried.
         waited: Duration,
     },
+    /// A success response's body was longer than
+    /// [`MAX_RESPONSE_BODY`](crate::MAX_RESPONSE_BODY); it was not read past that.
+    ResponseTooLarge {
+        /// The operation.
+        operation: &'static str,
+        /// The limit, in bytes.
+        limit: usize,
+    },
 }
 
 /// What the API says when a route's name is taken: the live API answers `500` with this
@@ -88,6 +96,9 @@ pub struct ApiError {
     pub ray_id: Option<String>,
     /// The raw body, as text (lossy for non-UTF-8), at most 1 MiB.
     pub body: String,
+    /// Where a redirect (`3xx`) pointed, from its `Location` header. Redirects are never
+    /// followed, so credentials go only to the configured base URL.
+    pub location: Option<String>,
     /// How many attempts were made.
     pub attempts: u32,
     method_is_post: bool,
@@ -134,9 +145,10 @@ impl Error {
         self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
     }
 
-    /// `401` or `403`: the credentials are wrong or lack a permission.
+    /// The credentials are missing, wrong or lack a permission: `401` or `403`, or one of the
+    /// `400` answers Cloudflare gives for credentials (see [`ApiError::is_auth`]).
     pub fn is_auth(&self) -> bool {
-        matches!(self.status().map(|s| s.as_u16()), Some(401 | 403))
+        matches!(self, Self::Api(e) if e.is_auth())
     }
 
     /// Whether Cloudflare reported this numeric error code.
@@ -185,6 +197,9 @@ impl Error {
         use progenitor_client::Error as Raw;
         if let Some(failed) = outcome.failed {
             return Self::Api(ApiError::new(operation, failed, outcome.attempts));
+        }
+        if let Some(limit) = outcome.too_large {
+            return Self::ResponseTooLarge { operation, limit };
         }
         let attempts = outcome.attempts.max(1);
         match error {
@@ -235,21 +250,48 @@ fn is_create(operation: &str) -> bool {
     crate::operations::find(operation).is_some_and(|o| o.method == "POST")
 }
 
+/// Cloudflare's codes for missing or malformed credentials answered with `400` (evidence row
+/// 16): 9106 "Missing X-Auth-Key, X-Auth-Email or Authorization headers", 10000
+/// "Authentication error".
+const AUTH_CODES_WITH_400: [i64; 2] = [9106, 10000];
+/// 6003 "Invalid request headers" is about credentials when its `error_chain` holds 6103
+/// "Invalid format for X-Auth-Key header".
+const INVALID_HEADERS: i64 = 6003;
+const INVALID_AUTH_KEY_FORMAT: i64 = 6103;
+
 impl ApiError {
     fn new(operation: &'static str, failed: FailedResponse, attempts: u32) -> Self {
-        let ray_id = failed
-            .headers
-            .get("cf-ray")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
+        let header = |name: &str| {
+            failed
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
         Self {
             operation,
             status: failed.status,
             errors: parse_errors(&failed.body),
-            ray_id,
+            ray_id: header("cf-ray"),
             body: String::from_utf8_lossy(&failed.body).into_owned(),
+            location: header("location").filter(|_| failed.status.is_redirection()),
             attempts,
             method_is_post: is_create(operation),
+        }
+    }
+
+    /// Whether the credentials were refused: `401`, `403`, or a `400` with code 9106, 10000, or
+    /// 6003 whose `error_chain` holds 6103, as Cloudflare answers some credential failures.
+    pub fn is_auth(&self) -> bool {
+        match self.status.as_u16() {
+            401 | 403 => true,
+            400 => {
+                let has = |code: i64| self.errors.iter().any(|m| m.code == Some(code));
+                AUTH_CODES_WITH_400.into_iter().any(has)
+                    || (has(INVALID_HEADERS)
+                        && chained_codes(self.body.as_bytes()).contains(&INVALID_AUTH_KEY_FORMAT))
+            }
+            _ => false,
         }
     }
 
@@ -260,6 +302,7 @@ impl ApiError {
             errors: Vec::new(),
             ray_id: None,
             body: String::new(),
+            location: None,
             attempts,
             method_is_post: is_create(operation),
         }
@@ -278,10 +321,7 @@ pub(crate) fn parse_errors(body: &[u8]) -> Vec<ApiMessage> {
     errors
         .iter()
         .map(|entry| ApiMessage {
-            code: entry.get("code").and_then(|c| {
-                c.as_i64()
-                    .or_else(|| c.as_str().and_then(|s| s.trim().parse().ok()))
-            }),
+            code: code_of(entry),
             message: entry
                 .get("message")
                 .and_then(Value::as_str)
@@ -289,6 +329,32 @@ pub(crate) fn parse_errors(body: &[u8]) -> Vec<ApiMessage> {
                 .unwrap_or_else(|| entry.as_str().unwrap_or_default().to_string()),
         })
         .collect()
+}
+
+/// An error entry's `code`, a number or a numeric string.
+fn code_of(entry: &Value) -> Option<i64> {
+    let code = entry.get("code")?;
+    code.as_i64()
+        .or_else(|| code.as_str().and_then(|s| s.trim().parse().ok()))
+}
+
+/// The codes in the `error_chain` of every entry of `errors`, at any depth.
+fn chained_codes(body: &[u8]) -> Vec<i64> {
+    fn walk(entries: &[Value], codes: &mut Vec<i64>) {
+        for entry in entries {
+            if let Some(chain) = entry.get("error_chain").and_then(Value::as_array) {
+                codes.extend(chain.iter().filter_map(code_of));
+                walk(chain, codes);
+            }
+        }
+    }
+    let mut codes = Vec::new();
+    if let Ok(value) = serde_json::from_slice::<Value>(body)
+        && let Some(errors) = value.get("errors").and_then(Value::as_array)
+    {
+        walk(errors, &mut codes);
+    }
+    codes
 }
 
 /// Decodes `body` as `T` to find where it fails: the field path and a snippet.
@@ -371,6 +437,12 @@ impl fmt::Display for Error {
                 "{operation}: version `{version_id}` of route `{route_id}` was deployed, but reads \
                  still showed another graph after {waited:?}; check the route before deploying again"
             ),
+            Self::ResponseTooLarge { operation, limit } => write!(
+                f,
+                "{operation}: the response body is larger than {} MiB ({limit} bytes), the most \
+                 this client reads; it was not read",
+                limit >> 20
+            ),
         }
     }
 }
@@ -384,9 +456,22 @@ impl fmt::Display for ApiError {
                 None => write!(f, "; {}", message.message)?,
             }
         }
-        if self.errors.is_empty() && !self.body.is_empty() {
+        if let Some(location) = &self.location {
+            write!(
+                f,
+                "; redirected to `{location}`, not followed: credentials go only to the \
+                 configured base URL (check it)"
+            )?;
+        } else if self.errors.is_empty() && !self.body.is_empty() {
             let snippet: String = self.body.chars().take(SNIPPET).collect();
             write!(f, "; body: {snippet}")?;
+        }
+        if self.is_auth() {
+            write!(
+                f,
+                "; the credentials were refused: check them (an API token, or an email with \
+                 its Global API key) and their permissions"
+            )?;
         }
         if let Some(ray) = &self.ray_id {
             write!(f, " (cf-ray {ray})")?;

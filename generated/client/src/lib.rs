@@ -76,7 +76,7 @@ pub use generated::operations;
 pub use number::Number;
 pub use retry::RetryPolicy;
 pub use tls::http_client_builder;
-pub use transport::Transport;
+pub use transport::{MAX_RESPONSE_BODY, Transport};
 
 /// The generated low-level client: progenitor's request builders and `ResponseValue`s.
 ///

@@ -32,6 +32,27 @@ impl Number {
         self.0
     }
 
+    /// Every number in `value` as the API stores it: the API is JavaScript, so a number is an
+    /// `f64` and a whole one is written as an integer (`2.0`, `2e0` and `2` are all `2`).
+    /// Two JSON values are the same to the API when they are equal after this.
+    pub fn normalize_all(value: &mut serde_json::Value) {
+        use serde_json::Value;
+        match value {
+            Value::Number(number) => {
+                if let Some(float) = number.as_f64() {
+                    let stored = Self(float);
+                    *value = match stored.as_integer() {
+                        Some(integer) => Value::from(integer),
+                        None => Value::from(stored.0),
+                    };
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(Self::normalize_all),
+            Value::Object(map) => map.values_mut().for_each(Self::normalize_all),
+            Value::Null | Value::Bool(_) | Value::String(_) => {}
+        }
+    }
+
     /// The value as an integer, when it is a whole number that `f64` holds exactly.
     pub fn as_integer(self) -> Option<i64> {
         let whole = self.0.is_finite() && self.0.fract() == 0.0 && self.0.abs() <= EXACT_INTEGERS;
@@ -152,6 +173,19 @@ mod tests {
             "100"
         );
         assert!(serde_json::from_str::<Number>("\"100\"").is_err());
+    }
+
+    #[test]
+    fn normalize_all_writes_every_number_as_javascript_does() {
+        let mut value: serde_json::Value = serde_json::from_str(
+            r#"{"a": 2.0, "b": [2e0, 2, -0.0, 0.5, 1e2], "c": {"d": 9007199254740993}, "e": "2.0"}"#,
+        )
+        .expect("json");
+        Number::normalize_all(&mut value);
+        assert_eq!(
+            value.to_string(),
+            r#"{"a":2,"b":[2,2,0,0.5,100],"c":{"d":9007199254740992},"e":"2.0"}"#
+        );
     }
 
     #[test]

@@ -13,7 +13,14 @@ use crate::config::ConfigError;
 
 /// The `reqwest::ClientBuilder` that [`ClientBuilder::build`](crate::ClientBuilder::build) uses
 /// when no client is given: HTTPS through rustls (`ring` provider, or the process-wide
-/// provider if the program installed one) with the operating system's trust store.
+/// provider if the program installed one) with the operating system's trust store, and no
+/// redirect followed (the API does not redirect; following one could carry the credentials,
+/// such as `X-Auth-Key`, to another host or to plain HTTP). A redirect is answered as an
+/// [`ApiError`](crate::ApiError) naming its status and `Location`.
+///
+/// A client of your own given to [`ClientBuilder::http_client`](crate::ClientBuilder::http_client)
+/// should keep `redirect(reqwest::redirect::Policy::none())`: `reqwest` drops `Authorization`
+/// on a redirect to another host, but not `X-Auth-Email` and `X-Auth-Key`.
 ///
 /// Start from it to customise the HTTP client (proxy, connection pool, local address) and pass
 /// the result to [`ClientBuilder::http_client`](crate::ClientBuilder::http_client).
@@ -33,7 +40,9 @@ use crate::config::ConfigError;
 /// # }
 /// ```
 pub fn http_client_builder() -> Result<reqwest::ClientBuilder, ConfigError> {
-    Ok(reqwest::Client::builder().tls_backend_preconfigured(tls_config()?))
+    Ok(reqwest::Client::builder()
+        .tls_backend_preconfigured(tls_config()?)
+        .redirect(reqwest::redirect::Policy::none()))
 }
 
 fn tls_config() -> Result<ClientConfig, ConfigError> {

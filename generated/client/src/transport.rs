@@ -1,7 +1,8 @@
 //! What every request passes through: progenitor's `ClientHooks`, implemented for the
 //! generated client. Adds credentials and `User-Agent`, removes `api-version`, sets the
-//! per-attempt timeout, retries by [`RetryPolicy`], opens a tracing span per attempt, and
-//! captures a failed response whole so the error can report it however it is shaped.
+//! per-attempt timeout, retries by [`RetryPolicy`], opens a tracing span per attempt, reads
+//! every body with a bound ([`MAX_RESPONSE_BODY`]), and captures a failed response so the
+//! error can report it however it is shaped.
 //!
 //! **`api-version`.** progenitor sends `api-version: <info.version of the spec>`, here
 //! `4.0.0`. That number versions Cloudflare's OpenAPI *document*, not the API; Cloudflare reads
@@ -30,6 +31,12 @@ pub(crate) const API_VERSION_HEADER: &str = "api-version";
 
 /// Error bodies larger than this are cut when captured; they are read for messages only.
 const MAX_CAPTURED_BODY: usize = 1 << 20;
+
+/// The largest success body read (8 MiB; a page of routes with their graphs is far smaller).
+/// A larger one is not read further and the call fails with
+/// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge), rather than holding whatever a
+/// server sends in memory.
+pub const MAX_RESPONSE_BODY: usize = 8 << 20;
 
 /// Settings shared by every request of a client.
 pub(crate) struct Settings {
@@ -70,6 +77,8 @@ pub(crate) struct Outcome {
     pub(crate) failed: Option<FailedResponse>,
     /// The request left this client; a create may have been applied.
     pub(crate) sent: bool,
+    /// A success body was longer than this limit, and was not read past it.
+    pub(crate) too_large: Option<usize>,
 }
 
 /// Where one call's [`Outcome`] is written; each call has its own.
@@ -160,7 +169,7 @@ impl ClientHooks<Transport> for RawClient {
                         o.sent = true;
                     });
                     if status.is_success() {
-                        return Ok(response);
+                        return read_success(&transport.capture, response).await;
                     }
                     if is_retryable_status(status)
                         && may_repeat(&method, Some(status), true)
@@ -199,13 +208,42 @@ impl ClientHooks<Transport> for RawClient {
     }
 }
 
-/// Reads a failed response's body into the capture and hands progenitor an identical one.
+/// Reads a success body up to [`MAX_RESPONSE_BODY`] and hands progenitor an identical
+/// response; a longer body is marked in the capture and handed on empty, so the call fails
+/// with [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge).
+async fn read_success(capture: &Capture, response: Response) -> reqwest::Result<Response> {
+    let (status, headers, version) = (
+        response.status(),
+        response.headers().clone(),
+        response.version(),
+    );
+    // A declared length over the limit is not read at all.
+    let declared_too_large = response
+        .content_length()
+        .is_some_and(|length| length > MAX_RESPONSE_BODY as u64);
+    let (body, cut) = if declared_too_large {
+        (Vec::new(), true)
+    } else {
+        read_bounded(response, MAX_RESPONSE_BODY).await?
+    };
+    let body = if cut {
+        capture.update(|o| o.too_large = Some(MAX_RESPONSE_BODY));
+        Vec::new()
+    } else {
+        body
+    };
+    Ok(rebuilt(status, headers, version, body))
+}
+
+/// Reads a failed response's body (its first [`MAX_CAPTURED_BODY`] bytes) into the capture
+/// and hands progenitor an identical one.
 async fn capture_failure(capture: &Capture, response: Response) -> reqwest::Result<Response> {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let version = response.version();
-    let mut body = response.bytes().await?.to_vec();
-    body.truncate(MAX_CAPTURED_BODY);
+    let (status, headers, version) = (
+        response.status(),
+        response.headers().clone(),
+        response.version(),
+    );
+    let (body, _) = read_bounded(response, MAX_CAPTURED_BODY).await?;
     capture.update(|o| {
         o.failed = Some(FailedResponse {
             status,
@@ -213,9 +251,33 @@ async fn capture_failure(capture: &Capture, response: Response) -> reqwest::Resu
             body: body.clone(),
         });
     });
-    let mut rebuilt = http::Response::new(body);
-    *rebuilt.status_mut() = status;
-    *rebuilt.headers_mut() = headers;
-    *rebuilt.version_mut() = version;
-    Ok(Response::from(rebuilt))
+    Ok(rebuilt(status, headers, version, body))
+}
+
+/// At most `limit` bytes of `response`'s body, and whether there was more (not read).
+async fn read_bounded(mut response: Response, limit: usize) -> reqwest::Result<(Vec<u8>, bool)> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body, true));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, false))
+}
+
+/// A response with these parts and `body`, already read.
+fn rebuilt(
+    status: StatusCode,
+    headers: HeaderMap,
+    version: reqwest::Version,
+    body: Vec<u8>,
+) -> Response {
+    let mut response = http::Response::new(body);
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    *response.version_mut() = version;
+    Response::from(response)
 }

@@ -1,7 +1,10 @@
 //! Graphs as the API judges and stores them: decoded into the client's `RouteElement` and
-//! checked by its `graph::validate` (any failure is 7001), and, in the live style, stripped of
-//! element properties the API does not know while the submitted numbers stay as written.
+//! checked by its `graph::validate` (any failure is 7001; a missing required field, such as a
+//! `model`'s `outputs.fallback`, `properties.timeout` or `properties.retries`, is "Required"),
+//! and, in the live style, stripped of element properties the API does not know, with numbers
+//! as JavaScript writes them and `conditions` keys in one order (evidence rows 9, 14, 15).
 
+use cloudflare_dynamic_routing::Number;
 use cloudflare_dynamic_routing::graph::validate;
 use cloudflare_dynamic_routing::types::RouteElement;
 use serde_json::{Map, Value};
@@ -10,13 +13,43 @@ use crate::config::Style;
 use crate::error::ApiError;
 
 /// The graph to store for `submitted`: checked (7001 if invalid), then kept as sent when
-/// documented, or with unknown properties dropped when live.
+/// documented, or as the live API keeps it: unknown properties dropped, every number as
+/// JavaScript writes it (`2.0`, `2e0` → `2`) and `conditions` keys sorted (rows 9, 15).
 pub(crate) fn to_store(style: Style, submitted: &Value) -> Result<Value, ApiError> {
     let decoded = check(submitted)?;
     Ok(match style {
         Style::Documented => submitted.clone(),
-        Style::Live => drop_unknown_properties(submitted, &decoded),
+        Style::Live => {
+            let mut stored = drop_unknown_properties(submitted, &decoded);
+            Number::normalize_all(&mut stored);
+            if let Value::Array(elements) = &mut stored {
+                for conditions in elements
+                    .iter_mut()
+                    .filter_map(|e| e.pointer_mut("/properties/conditions"))
+                {
+                    sort_keys(conditions);
+                }
+            }
+            stored
+        }
     })
+}
+
+/// `value` with every object's keys in sorted order, at every depth: the API does not keep the
+/// order `conditions` were written in.
+fn sort_keys(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = std::mem::take(map).into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            for (key, mut child) in entries {
+                sort_keys(&mut child);
+                map.insert(key, child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(sort_keys),
+        _ => {}
+    }
 }
 
 /// The elements decoded and validated, or a 7001 error naming every problem.
@@ -28,11 +61,24 @@ pub(crate) fn check(elements: &Value) -> Result<Vec<RouteElement>, ApiError> {
         } else {
             format!("elements.{path}")
         };
-        ApiError::invalid(format!("Invalid route graph: {at}: {}", e.inner()))
+        let problem = e.inner().to_string();
+        // A missing field is answered as the live API does (row 14): its path and "Required".
+        match missing_field(&problem) {
+            Some(field) => {
+                ApiError::invalid(format!("Invalid route graph: {at}.{field}: Required"))
+            }
+            None => ApiError::invalid(format!("Invalid route graph: {at}: {problem}")),
+        }
     })?;
     validate(&decoded)
         .map_err(|problems| ApiError::invalid(format!("Invalid route graph:\n{problems}")))?;
     Ok(decoded)
+}
+
+/// The field serde names in "missing field `x`" (its message may go on after the name).
+fn missing_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("missing field `")?;
+    rest.split('`').next()
 }
 
 /// `submitted` with each element's `properties` cut to the keys its kind knows, as the live
@@ -128,5 +174,64 @@ mod tests {
         ]);
         let error = check(&split).expect_err("an else output");
         assert!(error.message.contains("else"), "{}", error.message);
+    }
+
+    fn model(properties: Value, outputs: Value) -> Value {
+        json!([
+            {"id": "start", "type": "start", "outputs": {"next": {"elementId": "gpt"}}},
+            {"id": "gpt", "type": "model", "properties": properties, "outputs": outputs},
+            {"id": "end", "type": "end", "outputs": {}}
+        ])
+    }
+
+    #[test]
+    fn a_model_without_fallback_timeout_or_retries_is_required_in_both_styles() {
+        let both = json!({"success": {"elementId": "end"}, "fallback": {"elementId": "end"}});
+        let full = json!({"provider": "openai", "model": "gpt-4o", "timeout": 30000, "retries": 1});
+        for style in [Style::Documented, Style::Live] {
+            let stored = to_store(style, &model(full.clone(), both.clone()));
+            assert!(stored.is_ok(), "{:?}", stored.err().map(|e| e.message));
+            for missing in ["timeout", "retries"] {
+                let mut properties = full.clone();
+                properties.as_object_mut().expect("object").remove(missing);
+                let error = to_store(style, &model(properties, both.clone())).expect_err(missing);
+                assert_eq!(error.code, 7001);
+                assert!(
+                    error.message.ends_with(&format!("{missing}: Required")),
+                    "{}",
+                    error.message
+                );
+            }
+            let no_fallback = json!({"success": {"elementId": "end"}});
+            let error = to_store(style, &model(full.clone(), no_fallback)).expect_err("fallback");
+            assert!(
+                error.message.ends_with("fallback: Required"),
+                "{}",
+                error.message
+            );
+        }
+    }
+
+    #[test]
+    fn live_style_stores_numbers_as_javascript_and_conditions_keys_in_one_order() {
+        let submitted: Value = serde_json::from_str(
+            r#"[{"id": "start", "type": "start", "outputs": {"next": {"elementId": "if"}}},
+                {"id": "if", "type": "conditional",
+                 "properties": {"conditions": {"metadata.z": {"$eq": 2.0}, "metadata.a": {"$in": [2e0, 0.5]}}},
+                 "outputs": {"true": {"elementId": "end"}, "false": {"elementId": "end"}}},
+                {"id": "end", "type": "end", "outputs": {}}]"#,
+        )
+        .expect("json");
+        let live = to_store(Style::Live, &submitted).expect("valid");
+        assert_eq!(
+            live[1]["properties"]["conditions"].to_string(),
+            r#"{"metadata.a":{"$in":[2,0.5]},"metadata.z":{"$eq":2}}"#
+        );
+        let documented = to_store(Style::Documented, &submitted).expect("valid");
+        assert_eq!(documented, submitted);
+        assert_eq!(
+            documented[1]["properties"]["conditions"]["metadata.z"]["$eq"].to_string(),
+            "2.0"
+        );
     }
 }

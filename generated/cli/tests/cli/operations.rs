@@ -170,6 +170,31 @@ async fn an_api_error_is_one_line_and_exit_1() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn refused_credentials_answered_400_say_to_check_them() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("{}/route-1", base()));
+            then.status(400).json_body(json!({"success": false, "result": null,
+                "errors": [{"code": 9106,
+                            "message": "Missing X-Auth-Key, X-Auth-Email or Authorization headers"}]}));
+        })
+        .await;
+    let output = routes(&server)
+        .args(["get-route", "--id", "route-1"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: get_route: HTTP 400 Bad Request; [9106]")
+            && stderr.contains("the credentials were refused: check them"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_refused_connection_says_why_on_one_line() {
     // Nothing listens on port 9 (discard) of the loopback address.

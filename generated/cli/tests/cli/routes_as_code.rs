@@ -621,3 +621,82 @@ async fn an_apply_that_fails_part_way_says_what_was_done() {
         );
     }
 }
+
+/// A route file whose graph has the sample's condition compare with `number` written as given
+/// (`2.0`, `2e0`), as text, so the number keeps that form in the file.
+fn write_numbered_route(dir: &std::path::Path, number: &str) {
+    let elements = serde_json::to_string(&fixtures::graph()).expect("json");
+    let elements = elements.replace(r#"{"$eq":"free"}"#, &format!(r#"{{"$eq": {number}}}"#));
+    assert!(elements.contains(number), "the sample has the condition");
+    let folder = dir.join("routes");
+    std::fs::create_dir_all(&folder).expect("a folder");
+    let text = format!(r#"{{"name": "tiers", "elements": {elements}}}"#);
+    std::fs::write(folder.join("tiers.json"), text).expect("write");
+}
+
+/// `plan` of `routes/` in `dir` exits 0 with no change, and `apply` then sends no write.
+fn nothing_to_change(emulator: &Emulator, dir: &std::path::Path, style: &str) {
+    let (code, plan) = planned(emulator, dir, &[]);
+    assert_eq!(
+        (code, &plan["changes"]),
+        (0, &json!(false)),
+        "{style}: {plan}"
+    );
+    let (code, out, err) = run_args(emulator, dir, &["apply", "routes"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "nothing to change\n"),
+        "{style}: {err}"
+    );
+    assert_eq!(
+        writes_since(emulator),
+        [],
+        "{style}: apply again writes nothing"
+    );
+}
+
+/// `{"$eq": 2.0}` in `conditions`, which the live API stores as `2`: created, then planned
+/// clean (exit 0) and applied again without a write; changed to `3.0` on an existing route,
+/// one version is made and its deployment recognised; changed to `2e0`, the version holding
+/// `2` is found and redeployed, and then nothing changes.
+async fn numbers_compare_by_value(config: EmulatorConfig) {
+    let style = config.style.name();
+    let emulator = Emulator::start(config).await.expect("the emulator starts");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let dir = dir.path();
+
+    write_numbered_route(dir, "2.0");
+    let (code, _, err) = run_args(&emulator, dir, &["apply", "routes"]);
+    assert_eq!(code, 0, "{style}: {err}");
+    assert_eq!(writes_since(&emulator), [Operation::CreateRoute], "{style}");
+    nothing_to_change(&emulator, dir, style);
+
+    write_numbered_route(dir, "1");
+    let (code, _, err) = run_args(&emulator, dir, &["apply", "routes"]);
+    assert_eq!(code, 0, "{style}: {err}");
+    writes_since(&emulator);
+    // A new version holding `3.0`: the wait after its deployment recognises the stored `3`.
+    write_numbered_route(dir, "3.0");
+    let (code, out, err) = run_args(&emulator, dir, &["apply", "routes"]);
+    assert_eq!(
+        code, 0,
+        "{style}: the deployment is recognised: {out} {err}"
+    );
+    assert_eq!(
+        writes_since(&emulator),
+        [Operation::CreateVersion, Operation::CreateDeployment],
+        "{style}: 1 → 3.0 is one new version, deployed"
+    );
+    // Back to `2e0`: the first version holds `2`, found by value and deployed again.
+    write_numbered_route(dir, "2e0");
+    let (code, out, err) = run_args(&emulator, dir, &["apply", "routes"]);
+    assert_eq!(code, 0, "{style}: {out} {err}");
+    assert_eq!(
+        writes_since(&emulator),
+        [Operation::CreateDeployment],
+        "{style}: the version holding 2 is redeployed, not made again"
+    );
+    nothing_to_change(&emulator, dir, style);
+}
+
+in_both_styles!(numbers_compare_by_value: numbers_compare_by_value_against_the_documented_style, numbers_compare_by_value_against_the_live_style);

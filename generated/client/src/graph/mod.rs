@@ -8,7 +8,7 @@
 mod any;
 mod buffered;
 pub mod builder;
-mod compare;
+pub(crate) mod compare;
 pub mod conditions;
 mod element;
 pub mod explain;

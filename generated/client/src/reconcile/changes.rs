@@ -46,7 +46,8 @@ impl fmt::Display for ElementChange {
 }
 
 /// The changes that turn graph `from` into graph `to`, in id order. Elements are matched by
-/// `id`; numbers compare by value as the API writes them (whole values as integers).
+/// `id`; numbers compare by value as the API writes them (`2`, `2.0` and `2e0` are one
+/// number), inside `conditions` too, and keys in any order.
 pub fn element_changes<A: Serialize, B: Serialize>(from: &[A], to: &[B]) -> Vec<ElementChange> {
     let from = by_id(from);
     let to = by_id(to);
@@ -78,11 +79,12 @@ pub fn element_changes<A: Serialize, B: Serialize>(from: &[A], to: &[B]) -> Vec<
     changes
 }
 
-/// Elements as JSON by id (a repeated id keeps the first, as links resolve).
+/// Elements as JSON by id (a repeated id keeps the first, as links resolve), numbers as the API
+/// stores them so `2.0` and `2` are no change.
 fn by_id<T: Serialize>(elements: &[T]) -> BTreeMap<String, Value> {
     let mut map = BTreeMap::new();
     for element in elements {
-        let value = serde_json::to_value(element).unwrap_or(Value::Null);
+        let value = crate::graph::compare::as_compared(element);
         let id = value
             .get("id")
             .and_then(Value::as_str)
@@ -145,5 +147,22 @@ mod tests {
         let number: crate::Number = serde_json::from_value(json!(100.0)).expect("number");
         let c = [json!({"id": "r", "properties": {"limit": number}})];
         assert!(element_changes(&a, &c).is_empty());
+    }
+
+    #[test]
+    fn numbers_inside_conditions_compare_by_value() {
+        let sent: Value =
+            serde_json::from_str(r#"{"id": "if", "properties": {"conditions": {"m": {"$eq": 2.0}, "n": {"$in": [2e0]}}}}"#)
+                .expect("json");
+        let stored =
+            json!({"id": "if", "properties": {"conditions": {"n": {"$in": [2]}, "m": {"$eq": 2}}}});
+        assert!(element_changes(std::slice::from_ref(&sent), &[stored]).is_empty());
+        let changed =
+            json!({"id": "if", "properties": {"conditions": {"m": {"$eq": 3}, "n": {"$in": [2]}}}});
+        let shown: Vec<String> = element_changes(&[sent], &[changed])
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(shown, ["~ if (/properties/conditions/m/$eq)"]);
     }
 }

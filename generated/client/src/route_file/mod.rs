@@ -216,35 +216,69 @@ pub fn file_name(route_name: &str) -> String {
 }
 
 /// The route files `paths` name: files as given, directories searched (recursively, in name
-/// order) for `*.json` that are not `*.tests.json`.
+/// order) for `*.json` in any case (`.JSON` too) that are not `*.tests.json`. Each file is
+/// listed once, however many paths or symbolic links reach it, and each directory is searched
+/// once, so a link back up the tree (such as one to `.`) cannot make the search loop.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, RouteFileError> {
-    let mut files = Vec::new();
+    let mut search = Discovery::default();
     for path in paths {
         if path.is_dir() {
-            collect(path, &mut files)?;
+            search.directory(path)?;
         } else {
-            files.push(path.clone());
+            search.file(path.clone());
         }
     }
-    Ok(files)
+    Ok(search.files)
 }
 
-fn collect(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), RouteFileError> {
-    let cannot_list =
-        |e: std::io::Error| RouteFileError::new("", format!("cannot list: {e}")).in_file(dir);
-    let mut found: Vec<PathBuf> = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(cannot_list)? {
-        found.push(entry.map_err(cannot_list)?.path());
+/// One walk of [`discover`]: the files found, and the canonical paths of every file and
+/// directory met, so none is taken twice.
+#[derive(Default)]
+struct Discovery {
+    files: Vec<PathBuf>,
+    seen: std::collections::HashSet<PathBuf>,
+}
+
+impl Discovery {
+    /// Whether `path` is met for the first time (by its canonical path, when it has one; a
+    /// broken link is kept as named, so reading it reports the problem).
+    fn first_visit(&mut self, path: &Path) -> bool {
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.seen.insert(canonical)
     }
-    found.sort();
-    for path in found {
-        if path.is_dir() {
-            collect(&path, files)?;
-        } else if path.extension().is_some_and(|e| e == "json") && !is_tests_file(&path) {
-            files.push(path);
+
+    fn file(&mut self, path: PathBuf) {
+        if self.first_visit(&path) {
+            self.files.push(path);
         }
     }
-    Ok(())
+
+    fn directory(&mut self, dir: &Path) -> Result<(), RouteFileError> {
+        if !self.first_visit(dir) {
+            return Ok(());
+        }
+        let cannot_list =
+            |e: std::io::Error| RouteFileError::new("", format!("cannot list: {e}")).in_file(dir);
+        let mut found: Vec<PathBuf> = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(cannot_list)? {
+            found.push(entry.map_err(cannot_list)?.path());
+        }
+        found.sort();
+        for path in found {
+            if path.is_dir() {
+                self.directory(&path)?;
+            } else if is_json(&path) && !is_tests_file(&path) {
+                self.file(path);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether `path` ends in `.json`, in any case: `.JSON` is read too rather than skipped.
+fn is_json(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
 /// How strictly a route's graph is checked before it is used: the one check before sending,

@@ -137,6 +137,65 @@ fn cases_beside_a_file_are_read_with_it_and_directories_skip_them() {
     );
 }
 
+/// A directory with `a.json`, `B.JSON` and `sub/c.json`, and the paths discovery should list.
+fn tree() -> (tempfile::TempDir, Vec<std::path::PathBuf>) {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let root = dir.path();
+    std::fs::create_dir(root.join("sub")).expect("a folder");
+    let files = [
+        root.join("B.JSON"),
+        root.join("a.json"),
+        root.join("sub").join("c.json"),
+    ];
+    for file in &files {
+        std::fs::write(file, sample()).expect("write");
+    }
+    (dir, files.to_vec())
+}
+
+#[test]
+fn a_json_file_in_any_case_is_found() {
+    let (dir, files) = tree();
+    std::fs::write(dir.path().join("notes.txt"), "not a route").expect("write");
+    assert_eq!(
+        file::discover(&[dir.path().to_path_buf()]).expect("lists"),
+        files
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn links_back_up_the_tree_list_each_file_once_and_end() {
+    use std::os::unix::fs::symlink;
+    let (dir, files) = tree();
+    let root = dir.path();
+    symlink(".", root.join("again")).expect("a link to .");
+    symlink(".", root.join("once-more")).expect("a second link to .");
+    symlink("..", root.join("sub").join("up")).expect("a link to ..");
+    symlink(root.join("a.json"), root.join("z-alias.json")).expect("a link to a file");
+    let found = file::discover(&[root.to_path_buf()]).expect("lists, and ends");
+    assert_eq!(found, files);
+    // The same tree named twice, and one of its files named again: still each file once.
+    let again = file::discover(&[root.to_path_buf(), root.join("again"), root.join("a.json")])
+        .expect("lists");
+    assert_eq!(again, files);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_broken_link_is_listed_so_reading_it_names_it() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let link = dir.path().join("gone.json");
+    symlink(dir.path().join("missing.json"), &link).expect("a broken link");
+    assert_eq!(
+        file::discover(&[dir.path().to_path_buf()]).expect("lists"),
+        std::slice::from_ref(&link)
+    );
+    let error = file::read(&link).expect_err("cannot read");
+    assert!(error.to_string().contains("gone.json"), "{error}");
+}
+
 #[test]
 fn file_names_are_safe_for_any_route_name() {
     assert_eq!(file::file_name("support bot/v2"), "support-bot-v2.json");

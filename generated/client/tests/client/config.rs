@@ -199,6 +199,37 @@ async fn a_blank_base_url_variable_keeps_the_default_and_a_trailing_slash_is_ign
 }
 
 #[test]
+fn plain_http_is_refused_unless_the_host_is_this_machine() {
+    for url in [
+        "http://api.cloudflare.com/client/v4",
+        "http://10.0.0.1:8080",
+        "http://[2001:db8::1]/v4",
+        "http://localhost.example.com",
+    ] {
+        match Client::builder().api_token(TOKEN).base_url(url).build() {
+            Err(error @ ConfigError::InsecureBaseUrl { .. }) => {
+                let shown = error.to_string();
+                assert!(shown.contains(url) && shown.contains("https://"), "{shown}");
+                assert!(!shown.contains(TOKEN));
+            }
+            other => panic!("{url:?}: expected InsecureBaseUrl, got {other:?}"),
+        }
+    }
+    for url in [
+        "http://localhost:8787",
+        "http://LOCALHOST/client/v4",
+        "http://127.0.0.1:1",
+        "http://127.42.0.9",
+        "http://[::1]:8080/v4",
+        "https://api.cloudflare.com/client/v4",
+        "https://10.0.0.1",
+    ] {
+        let built = Client::builder().api_token(TOKEN).base_url(url).build();
+        assert!(built.is_ok(), "{url:?}: {built:?}");
+    }
+}
+
+#[test]
 fn an_unusable_base_url_is_refused() {
     for url in [
         "",

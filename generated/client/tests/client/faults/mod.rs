@@ -108,10 +108,13 @@ fn api(error: Error) -> ApiError {
 
 // After the helpers: `macro_rules!` macros are visible only below their definition.
 mod arguments;
+mod auth;
 mod connection;
 mod error_bodies;
+mod large_bodies;
 mod pagination;
 mod rate_limits;
+mod redirects;
 mod replace_graph;
 mod safe_methods;
 mod server_errors;
