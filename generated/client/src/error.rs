@@ -250,8 +250,8 @@ fn is_create(operation: &str) -> bool {
     crate::operations::find(operation).is_some_and(|o| o.method == "POST")
 }
 
-/// Cloudflare's codes for missing or malformed credentials answered with `400` (evidence row
-/// 16): 9106 "Missing X-Auth-Key, X-Auth-Email or Authorization headers", 10000
+/// Cloudflare's codes for missing or malformed credentials answered with `400` (live behaviour
+/// 15 of `spec/PROVENANCE.md`): 9106 "Missing X-Auth-Key, X-Auth-Email or Authorization headers", 10000
 /// "Authentication error".
 const AUTH_CODES_WITH_400: [i64; 2] = [9106, 10000];
 /// 6003 "Invalid request headers" is about credentials when its `error_chain` holds 6103

@@ -7,7 +7,7 @@ pub enum Style {
     /// Exactly the shapes the vendored OpenAPI document describes; reads see every change at
     /// once.
     Documented,
-    /// The live API's publicly reported behaviour (`shared/live-api-evidence.md`): graphs left
+    /// The live API's publicly reported behaviour (`spec/PROVENANCE.md`, live behaviours): graphs left
     /// out of lists, the graph only in `version.data`, `active` as a boolean, a read lag after a
     /// deployment, HTTP 500 on a duplicate name, unknown element properties dropped.
     Live,
@@ -24,7 +24,7 @@ impl Style {
 }
 
 /// What a live-style read of one route or version puts in `elements`, where the live API
-/// carries the graph only in `version.data` (evidence row 2: absent, `null` or `[]`).
+/// carries the graph only in `version.data` (live behaviour 2: absent, `null` or `[]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum MissingElements {
     /// No `elements` key at all.

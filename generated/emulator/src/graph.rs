@@ -2,7 +2,7 @@
 //! checked by its `graph::validate` (any failure is 7001; a missing required field, such as a
 //! `model`'s `outputs.fallback`, `properties.timeout` or `properties.retries`, is "Required"),
 //! and, in the live style, stripped of element properties the API does not know, with numbers
-//! as JavaScript writes them and `conditions` keys in one order (evidence rows 9, 14, 15).
+//! as JavaScript writes them and `conditions` keys in one order (live behaviours 10, 13 and 14 of `spec/PROVENANCE.md`).
 
 use cloudflare_dynamic_routing::Number;
 use cloudflare_dynamic_routing::graph::validate;
@@ -14,7 +14,7 @@ use crate::error::ApiError;
 
 /// The graph to store for `submitted`: checked (7001 if invalid), then kept as sent when
 /// documented, or as the live API keeps it: unknown properties dropped, every number as
-/// JavaScript writes it (`2.0`, `2e0` → `2`) and `conditions` keys sorted (rows 9, 15).
+/// JavaScript writes it (`2.0`, `2e0` → `2`) and `conditions` keys sorted (live behaviours 10 and 14).
 pub(crate) fn to_store(style: Style, submitted: &Value) -> Result<Value, ApiError> {
     let decoded = check(submitted)?;
     Ok(match style {
@@ -62,7 +62,7 @@ pub(crate) fn check(elements: &Value) -> Result<Vec<RouteElement>, ApiError> {
             format!("elements.{path}")
         };
         let problem = e.inner().to_string();
-        // A missing field is answered as the live API does (row 14): its path and "Required".
+        // A missing field is answered as the live API does (live behaviour 13): its path and "Required".
         match missing_field(&problem) {
             Some(field) => {
                 ApiError::invalid(format!("Invalid route graph: {at}.{field}: Required"))
@@ -82,7 +82,7 @@ fn missing_field(message: &str) -> Option<&str> {
 }
 
 /// `submitted` with each element's `properties` cut to the keys its kind knows, as the live
-/// API stores it (evidence row 9: `condition` for `conditions`, a rate's `technique`, are
+/// API stores it (live behaviour 10: `condition` for `conditions`, a rate's `technique`, are
 /// dropped silently). The known keys are those the typed element serialises back; the kept
 /// values are the submitted ones, so `30000` stays `30000` rather than the typed `30000.0`.
 pub(crate) fn drop_unknown_properties(submitted: &Value, decoded: &[RouteElement]) -> Value {

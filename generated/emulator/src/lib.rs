@@ -4,7 +4,7 @@
 //!
 //! It answers in one of two [`Style`]s, chosen at start: **documented** (exactly the shapes of
 //! `spec/dynamic-routing.openapi.json`) or **live** (the ways the live API is publicly known
-//! to differ, from `shared/live-api-evidence.md`: lists without graphs, the graph only in
+//! to differ, each behaviour a row of `spec/PROVENANCE.md`'s live-behaviour table with its public source: lists without graphs, the graph only in
 //! `version.data`, `active` as a boolean, a lag before reads see a deployment, and more; see
 //! the `style` module's table). Graphs are judged by the client's own
 //! `graph::validate`, so the emulator and the client agree on what a valid graph is.

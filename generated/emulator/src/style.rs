@@ -1,17 +1,17 @@
 //! How each [`Style`] shapes answers: the documented shapes of the vendored spec, or the live
-//! API's as publicly reported (`shared/live-api-evidence.md`, rows cited).
+//! API's as publicly reported (`spec/PROVENANCE.md`'s live behaviours, cited by number).
 //!
 //! | answer | documented | live |
 //! |---|---|---|
-//! | create route | route, `elements`, `deployment`, `version` (`data` a JSON string, `active` `"true"`) | the same with `active: true`, `is_valid: true` (rows 2, 4) |
-//! | get route | as create | no `elements` ([`MissingElements`]), `version.data` the graph as an array, `active: true`; lags a deployment (rows 2, 4, 7) |
-//! | list routes | as create, plus `account_tag` | no `elements`, no `version.data`; lags a deployment (rows 1, 7) |
+//! | create route | route, `elements`, `deployment`, `version` (`data` a JSON string, `active` `"true"`) | the same with `active: true`, `is_valid: true` (live behaviours 2, 3) |
+//! | get route | as create | no `elements` ([`MissingElements`]), `version.data` the graph as an array, `active: true`; lags a deployment (live behaviours 2, 3, 6) |
+//! | list routes | as create, plus `account_tag` | no `elements`, no `version.data`; lags a deployment (live behaviours 1, 6) |
 //! | update route | `{"route": …}` as listed | as create, plus `account_tag` |
 //! | delete route, create deployment | route fields and `elements` | the same |
-//! | create version | route fields and the new `elements` | the same plus `version_id` at the top (row 5) |
-//! | get version | `data` a string, `elements`, `active` a string | `data` an array, no `elements`, `active` a boolean (rows 2, 4) |
+//! | create version | route fields and the new `elements` | the same plus `version_id` at the top (live behaviour 4) |
+//! | get version | `data` a string, `elements`, `active` a string | `data` an array, no `elements`, `active` a boolean (live behaviours 2, 3) |
 //! | list versions | `data` a string, `active` a string | `active` a boolean, `is_valid` |
-//! | duplicate name | `409`, code 7005 | `500`, `UNIQUE constraint failed: routes.name` (row 8) |
+//! | duplicate name | `409`, code 7005 | `500`, `UNIQUE constraint failed: routes.name` (live behaviour 5) |
 //! | error `result` | `{}` (the spec's error schema) | `null` |
 //!
 //! Lists are newest first (`order_by: created_at`, `order_by_direction: desc`). The version and

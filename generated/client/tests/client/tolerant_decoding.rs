@@ -182,7 +182,7 @@ fn sample() -> Vec<RouteElement> {
 }
 
 /// A route as the live API lists it: no `elements`, and `version` without `data`, with
-/// `active` a boolean (live-API evidence rows 1 and 4).
+/// `active` a boolean (live behaviours 1 and 3 of `spec/PROVENANCE.md`).
 fn live_listed_route(id: &str) -> Value {
     let mut route = fixtures::listed_route_named(id);
     route.as_object_mut().expect("an object").remove("elements");

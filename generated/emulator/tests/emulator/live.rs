@@ -1,4 +1,4 @@
-//! The live style: each behaviour of `shared/live-api-evidence.md` rows 1–10, on raw JSON
+//! The live style: each live behaviour of `spec/PROVENANCE.md` the emulator answers, on raw JSON
 //! (the client's decoding of some live shapes is being fixed separately; where it cannot
 //! decode a live answer yet, these tests read the JSON themselves).
 

@@ -1,5 +1,5 @@
 //! Refused credentials, in every shape Cloudflare answers them: `401`, `403`, and the `400`s
-//! with code 9106, 10000, or 6003 holding 6103 in its `error_chain` (evidence row 16). Each is
+//! with code 9106, 10000, or 6003 holding 6103 in its `error_chain` (live behaviour 15 of `spec/PROVENANCE.md`). Each is
 //! `is_auth()`, and its message says to check the credentials; other `400`s are not.
 
 use super::*;
