@@ -30,6 +30,9 @@ pub enum FaultKind {
     /// Do the work, then close the connection without answering: a write that took effect
     /// although the client saw it fail.
     DropAfterApplying,
+    /// Do the work, then answer with this status and Cloudflare's error envelope instead of
+    /// the result: a write that took effect although the API said it failed.
+    StatusAfterApplying(u16),
 }
 
 /// A fault waiting to fire: what it does, on which operation, how many more times.
@@ -79,6 +82,12 @@ impl Fault {
     /// Do the work, then close the connection without answering; once, on any request.
     pub fn drop_after_applying() -> Self {
         Self::new(FaultKind::DropAfterApplying)
+    }
+
+    /// Do the work, then answer `status` with Cloudflare's error envelope; once, on any
+    /// request.
+    pub fn status_after_applying(status: u16) -> Self {
+        Self::new(FaultKind::StatusAfterApplying(status))
     }
 
     /// Only on `operation`.

@@ -252,6 +252,7 @@ async fn handle(
     }
     let fault = lock(&shared.faults).fire(operation);
     let mut drop_after = false;
+    let mut status_after = None;
     match fault {
         None => {}
         Some(FaultKind::Status {
@@ -263,6 +264,7 @@ async fn handle(
         Some(FaultKind::Hang) => return Ok(std::future::pending::<Response>().await),
         Some(FaultKind::DropConnection) => return Err(DropConnection),
         Some(FaultKind::DropAfterApplying) => drop_after = true,
+        Some(FaultKind::StatusAfterApplying(status)) => status_after = Some(status),
     }
 
     if !auth::authorised(&parts.headers, shared.config.token.as_deref()) {
@@ -281,6 +283,9 @@ async fn handle(
     };
     if drop_after {
         return Err(DropConnection);
+    }
+    if let Some(status) = status_after {
+        return Ok(injected(style, status, None, None));
     }
     Ok(response)
 }

@@ -1,5 +1,6 @@
 //! Applying a plan: renames and graph changes first, then creations, then deletions, one at a
-//! time, each waiting until reads show it. On a failure it stops and says what was done.
+//! time, each waiting until reads show it. On a failure it stops and says every change made
+//! before it, a rename made just before its route's failing graph change included.
 
 use std::fmt;
 
@@ -45,7 +46,9 @@ pub enum Outcome {
 /// A plan that stopped part way.
 #[derive(Debug)]
 pub struct ApplyError {
-    /// What was done before the failure.
+    /// Every change made before the failure, in order: when a route's rename was made and its
+    /// graph change then failed, the rename is here (as [`Outcome::Updated`] without a
+    /// deployed version).
     pub done: Vec<Applied>,
     /// The route whose change failed.
     pub route: String,
@@ -99,26 +102,45 @@ pub async fn apply_each(
     order.sort_by_key(|(phase, _)| *phase);
     let mut done = Vec::new();
     for (_, route) in order {
-        match one(gateway, route).await {
-            Ok(Some(applied)) => {
-                done_one(&applied);
-                done.push(applied);
-            }
-            Ok(None) => {}
-            Err(error) => {
-                return Err(ApplyError {
-                    done,
-                    route: route.name.clone(),
-                    error,
-                });
-            }
+        let (applied, failure) = match one(gateway, route).await {
+            Ok(applied) => (applied, None),
+            Err(Partial { made, error }) => (made, Some(error)),
+        };
+        if let Some(applied) = applied {
+            done_one(&applied);
+            done.push(applied);
+        }
+        if let Some(error) = failure {
+            return Err(ApplyError {
+                done,
+                route: route.name.clone(),
+                error,
+            });
         }
     }
     Ok(done)
 }
 
+/// A route's change that failed part way: what was made of it before the failure.
+struct Partial {
+    made: Option<Applied>,
+    error: Error,
+}
+
+impl From<Error> for Partial {
+    fn from(error: Error) -> Self {
+        Self { made: None, error }
+    }
+}
+
+/// Whether a delete's failure means the route is gone: `404` to a retried request, whose
+/// earlier attempt deleted it although its answer was lost.
+fn deleted_by_an_earlier_attempt(error: &Error) -> bool {
+    matches!(error, Error::Api(api) if api.attempts > 1) && error.is_not_found()
+}
+
 /// One route's change; `None` for a route that needs none.
-async fn one(gateway: &Gateway<'_>, route: &RoutePlan) -> Result<Option<Applied>, Error> {
+async fn one(gateway: &Gateway<'_>, route: &RoutePlan) -> Result<Option<Applied>, Partial> {
     let id = route.route_id.clone().unwrap_or_default();
     let applied = |route_id: String, outcome| {
         Some(Applied {
@@ -136,32 +158,43 @@ async fn one(gateway: &Gateway<'_>, route: &RoutePlan) -> Result<Option<Applied>
             if let Some(rename) = rename {
                 gateway.update_route(&id, &rename.to).await?;
             }
-            let (deployed_version, new_version) = match graph {
-                None => (None, None),
+            let updated = |deployed_version, new_version| Outcome::Updated {
+                renamed_from: rename.as_ref().map(|r| r.from.clone()),
+                deployed_version,
+                new_version,
+            };
+            let deployed = match graph {
+                None => Ok((None, None)),
                 Some(update) => match &update.deploy {
-                    Deploy::NewVersion => {
-                        let version = gateway.replace_graph(&id, update.elements.clone()).await?;
-                        (Some(version.version_id), Some(true))
-                    }
-                    Deploy::ExistingVersion { version_id } => {
-                        gateway.deploy_version(&id, version_id).await?;
-                        (Some(version_id.clone()), Some(false))
-                    }
+                    Deploy::NewVersion => gateway
+                        .replace_graph(&id, update.elements.clone())
+                        .await
+                        .map(|version| (Some(version.version_id), Some(true))),
+                    Deploy::ExistingVersion { version_id } => gateway
+                        .deploy_version(&id, version_id)
+                        .await
+                        .map(|_| (Some(version_id.clone()), Some(false))),
                 },
             };
-            Ok(applied(
-                id,
-                Outcome::Updated {
-                    renamed_from: rename.as_ref().map(|r| r.from.clone()),
-                    deployed_version,
-                    new_version,
-                },
-            ))
+            match deployed {
+                Ok((version, new)) => Ok(applied(id, updated(version, new))),
+                // The rename was made: it is part of what was done.
+                Err(error) => Err(Partial {
+                    made: rename
+                        .is_some()
+                        .then(|| applied(id.clone(), updated(None, None)))
+                        .flatten(),
+                    error,
+                }),
+            }
         }
-        Action::Delete => {
-            gateway.delete_route(&id).await?;
-            Ok(applied(id, Outcome::Deleted))
-        }
+        Action::Delete => match gateway.delete_route(&id).await {
+            Ok(_) => Ok(applied(id, Outcome::Deleted)),
+            Err(error) if deleted_by_an_earlier_attempt(&error) => {
+                Ok(applied(id, Outcome::Deleted))
+            }
+            Err(error) => Err(error.into()),
+        },
         Action::Unchanged | Action::Extra => Ok(None),
     }
 }

@@ -1,14 +1,16 @@
 //! `reconcile` as a Rust program uses it, against the emulator in both styles: a plan with
 //! every action, element-level changes, a rate-limited read retried after its `Retry-After`,
 //! exactly the requests needed, an apply, and a clean plan after it; the order of an apply's
-//! writes; rollback's choice of version; export.
+//! writes; a failure part way and what it says was done; a lost answer to a write, and the
+//! same apply again converging; rollback's choice of version; export.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use cloudflare_dynamic_routing::reconcile::{
-    self, Action, DesiredRoute, Outcome, Overwrite, PlanOptions, ReadOptions, ReconcileError,
+    self, Action, Applied, DesiredRoute, Outcome, Overwrite, PlanOptions, ReadOptions,
+    ReconcileError,
 };
 use cloudflare_dynamic_routing::route_file::{self, RouteFile};
 use cloudflare_dynamic_routing::{Client, Gateway, RetryPolicy};
@@ -258,6 +260,214 @@ async fn apply_order(config: EmulatorConfig) {
     );
 }
 in_both_styles!(apply_order);
+
+/// A failure part way stops the apply, and the error lists exactly what was done before it:
+/// the routes changed before, and the failing route's rename made just before its graph
+/// change failed. Nothing after the failure is sent. The same apply again converges.
+async fn partial_failure(config: EmulatorConfig) {
+    let style = config.style.name();
+    let (emulator, client) = started(config).await;
+    let gateway = client.gateway(ACCOUNT, GATEWAY);
+    let beta = seed(&emulator, "beta");
+    let alpha = seed(&emulator, "alpha");
+    let wanted = [
+        pinned("beta-2", &beta, fixtures::graph()),
+        pinned("alpha-2", &alpha, fixtures::graph_calling("gpt-4.1")),
+        desired("delta", fixtures::graph()),
+    ];
+    let plan = reconcile::plan(&gateway, &wanted, &PlanOptions::default())
+        .await
+        .expect("a plan");
+    // A 400 is not retried: alpha's new version fails after its rename was made.
+    emulator.inject(Fault::status(400).on(Operation::CreateVersion));
+    emulator.clear_requests();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let failed = reconcile::apply_each(&gateway, &plan, |applied| {
+        seen.lock()
+            .expect("not poisoned")
+            .push(applied.name.clone());
+    })
+    .await
+    .expect_err("alpha's graph change fails");
+
+    assert_eq!(failed.route, "alpha-2", "{style}");
+    assert_eq!(
+        failed.error.status().map(|s| s.as_u16()),
+        Some(400),
+        "{style}"
+    );
+    assert_eq!(
+        failed.done,
+        [
+            Applied {
+                name: "beta-2".into(),
+                route_id: beta.clone(),
+                outcome: Outcome::Updated {
+                    renamed_from: Some("beta".into()),
+                    deployed_version: None,
+                    new_version: None,
+                },
+            },
+            Applied {
+                name: "alpha-2".into(),
+                route_id: alpha.clone(),
+                outcome: Outcome::Updated {
+                    renamed_from: Some("alpha".into()),
+                    deployed_version: None,
+                    new_version: None,
+                },
+            },
+        ],
+        "{style}: both renames were made"
+    );
+    assert_eq!(
+        *seen.lock().expect("not poisoned"),
+        ["beta-2", "alpha-2"],
+        "{style}: each was told as it was made"
+    );
+    assert_eq!(
+        failed.to_string(),
+        format!(
+            "route `alpha-2`: {} (2 changes applied before it)",
+            failed.error
+        ),
+        "{style}"
+    );
+    let error = ReconcileError::from(failed);
+    assert!(error.client_error().is_some_and(|e| e.status().is_some()));
+    assert_eq!(
+        writes(&emulator),
+        [
+            (Operation::UpdateRoute, Some(beta)),
+            (Operation::UpdateRoute, Some(alpha.clone())),
+            (Operation::CreateVersion, Some(alpha)),
+        ],
+        "{style}: nothing after the failure was sent"
+    );
+
+    // The same apply again: only what is left is done.
+    let again = reconcile::plan(&gateway, &wanted, &PlanOptions::default())
+        .await
+        .expect("a plan");
+    let summary = again.summary();
+    assert_eq!(
+        (summary.create, summary.update),
+        (1, 1),
+        "{style}: {summary}"
+    );
+    reconcile::apply(&gateway, &again).await.expect("applied");
+    assert_eq!(
+        route_names(&gateway).await,
+        ["alpha-2", "beta-2", "delta"],
+        "{style}"
+    );
+}
+in_both_styles!(partial_failure);
+
+/// A delete whose first attempt took effect but whose answer was lost (a 500, or the
+/// connection cut) is retried, answered 404, and counted as done.
+async fn delete_answered_404_after_a_retry(config: EmulatorConfig) {
+    let style = config.style.name();
+    for fault in [
+        Fault::status_after_applying(500),
+        Fault::drop_after_applying(),
+    ] {
+        let (emulator, client) = started(config.clone()).await;
+        let gateway = client.gateway(ACCOUNT, GATEWAY);
+        seed(&emulator, "keep");
+        let gone = seed(&emulator, "gone");
+        let wanted = [desired("keep", fixtures::graph())];
+        let plan = reconcile::plan(&gateway, &wanted, &prune())
+            .await
+            .expect("a plan");
+        emulator.inject(fault.clone().on(Operation::DeleteRoute));
+        emulator.clear_requests();
+        let done = reconcile::apply(&gateway, &plan)
+            .await
+            .unwrap_or_else(|e| panic!("{style}, {:?}: {e}", fault.kind));
+        assert_eq!(
+            done,
+            [Applied {
+                name: "gone".into(),
+                route_id: gone.clone(),
+                outcome: Outcome::Deleted,
+            }],
+            "{style}, {:?}",
+            fault.kind
+        );
+        assert_eq!(
+            writes(&emulator),
+            [
+                (Operation::DeleteRoute, Some(gone.clone())),
+                (Operation::DeleteRoute, Some(gone)),
+            ],
+            "{style}, {:?}: the delete was retried",
+            fault.kind
+        );
+        assert_eq!(route_names(&gateway).await, ["keep"], "{style}");
+    }
+}
+in_both_styles!(delete_answered_404_after_a_retry);
+
+/// Every write of an apply, applied but answered 500 or with the connection cut: the same
+/// apply run again converges, with no duplicate route and no duplicate version.
+async fn an_apply_run_again_after_a_lost_answer_converges(config: EmulatorConfig) {
+    let style = config.style.name();
+    let operations = [
+        Operation::UpdateRoute,
+        Operation::CreateVersion,
+        Operation::CreateDeployment,
+        Operation::CreateRoute,
+        Operation::DeleteRoute,
+    ];
+    for operation in operations {
+        for fault in [
+            Fault::status_after_applying(500),
+            Fault::drop_after_applying(),
+        ] {
+            let case = format!("{style}, {:?} on {operation:?}", fault.kind);
+            let (emulator, client) = started(config.clone()).await;
+            let gateway = client.gateway(ACCOUNT, GATEWAY);
+            let old = seed(&emulator, "old-name");
+            let regraph = seed(&emulator, "regraph");
+            seed(&emulator, "gone");
+            let wanted = [
+                pinned("new-name", &old, fixtures::graph()),
+                desired("regraph", fixtures::graph_calling("gpt-4.1")),
+                desired("fresh", fixtures::graph()),
+            ];
+            emulator.inject(fault.on(operation));
+            // The first run may fail; each later one starts from a new plan, as a user would.
+            let mut runs = 0;
+            loop {
+                runs += 1;
+                assert!(runs <= 3, "{case}: no convergence");
+                let plan = reconcile::plan(&gateway, &wanted, &prune())
+                    .await
+                    .unwrap_or_else(|e| panic!("{case}: {e}"));
+                if reconcile::apply(&gateway, &plan).await.is_ok() {
+                    break;
+                }
+            }
+            // A lost answer to a create is not repeated (the apply fails, the next run finds
+            // what it made); a rename or delete is repeated within the same run.
+            let creates = !matches!(operation, Operation::UpdateRoute | Operation::DeleteRoute);
+            assert_eq!(runs, if creates { 2 } else { 1 }, "{case}");
+            let plan = reconcile::plan(&gateway, &wanted, &prune())
+                .await
+                .expect("a plan");
+            assert!(!plan.has_changes(), "{case}: {}", plan.summary());
+            assert_eq!(
+                route_names(&gateway).await,
+                ["fresh", "new-name", "regraph"],
+                "{case}: no duplicate route"
+            );
+            let versions = gateway.list_versions(&regraph).await.expect("listed");
+            assert_eq!(versions.versions.len(), 2, "{case}: no duplicate version");
+        }
+    }
+}
+in_both_styles!(an_apply_run_again_after_a_lost_answer_converges);
 
 /// Rollback goes to the version deployed before the live one (not the one created before
 /// it), `to` to any version, and nowhere when the version asked for is live; it never

@@ -1,5 +1,6 @@
 //! Fault injection: each kind (status with `Retry-After`, delay, hang, dropped connection,
-//! dropped after applying), scoped by operation and fired a given number of times.
+//! dropped after applying, a status after applying), scoped by operation and fired a given
+//! number of times.
 
 use std::time::Duration;
 
@@ -170,6 +171,24 @@ async fn a_write_dropped_after_applying_took_effect() {
         .expect("listed")
         .routes;
     assert_eq!(routes.len(), 1, "the create was applied");
+}
+
+#[tokio::test]
+async fn a_write_answered_500_after_applying_took_effect() {
+    let emulator = emulator(EmulatorConfig::live()).await;
+    emulator.inject(Fault::status_after_applying(500).on(Operation::CreateRoute));
+    let raw = Raw::new(&emulator);
+    let created = raw
+        .post(&routes_path(), json!({"name": "r", "elements": graph()}))
+        .await;
+    assert_eq!(created.status, 500);
+    assert_eq!(error_of(&created.body), (500, "injected fault".to_string()));
+    let listed = raw.get(&routes_path()).await.body["data"]["routes"].clone();
+    assert_eq!(
+        listed.as_array().map(Vec::len),
+        Some(1),
+        "the create was applied: {listed}"
+    );
 }
 
 #[tokio::test]
