@@ -7,7 +7,9 @@
 //! to differ, each behaviour a row of `spec/PROVENANCE.md`'s live-behaviour table with its public source: lists without graphs, the graph only in
 //! `version.data`, `active` as a boolean, a lag before reads see a deployment, and more; see
 //! the `style` module's table). Graphs are judged by the client's own
-//! `graph::validate`, so the emulator and the client agree on what a valid graph is.
+//! `graph::validate`, so the emulator and the client agree on what a valid graph is; like the
+//! API, it accepts an undocumented operator, which the client's `graph::check` refuses before
+//! sending unless allowed.
 //!
 //! State is per account and gateway, in memory: routes (ids `route-1`, `route-2`…), their
 //! versions and deployments; creating a route deploys its version 1 at once; lists are newest
