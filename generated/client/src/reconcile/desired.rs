@@ -108,13 +108,13 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Vec<DesiredRoute
 /// One file read, checked and tested; its problems otherwise.
 fn check(source: &Path, options: &LoadOptions) -> Result<RouteFile, Vec<String>> {
     let file = route_file::read(source).map_err(|e| vec![e.to_string()])?;
-    let graph_problems = route_file::problems(&file, &options.checks);
-    if !graph_problems.is_empty() {
-        return Err(vec![format!(
-            "{}: the graph is not valid: {}",
-            source.display(),
-            graph_problems.join("; ")
-        )]);
+    // One line per graph problem, each naming the file, as every other problem does.
+    if let Err(problems) = route_file::check_graph(&file, &options.checks) {
+        return Err(problems
+            .to_string()
+            .lines()
+            .map(|problem| format!("{}: the graph is not valid: {problem}", source.display()))
+            .collect());
     }
     if options.skip_tests {
         return Ok(file);

@@ -291,14 +291,5 @@ pub fn check_graph(route: &RouteFile, checks: &Checks) -> Result<(), GraphProble
     crate::graph::check(&route.elements, checks)
 }
 
-/// [`check_graph`]'s problems, one line each (as [`GraphProblems`] displays them); empty when
-/// the graph passes.
-pub fn problems(route: &RouteFile, checks: &Checks) -> Vec<String> {
-    match check_graph(route, checks) {
-        Ok(()) => Vec::new(),
-        Err(problems) => problems.to_string().lines().map(str::to_owned).collect(),
-    }
-}
-
 #[cfg(test)]
 mod tests;
