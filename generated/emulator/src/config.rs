@@ -1,5 +1,5 @@
-//! How an emulator is set up: which style it answers in, how long reads lag a deployment, and
-//! which credentials it accepts.
+//! How an emulator is set up: which style it answers in, how long reads lag a deployment,
+//! which credentials it accepts, and how many routes a list page may hold.
 
 /// How the emulator shapes its answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
