@@ -183,7 +183,8 @@ impl DeploySearch for Gateway<'_> {
         Ok(None)
     }
 
-    /// A route's versions, oldest first.
+    /// A route's versions, oldest first, as one list call answers them: the spec gives
+    /// list-versions no `page` or `per_page` parameter, so no later page can be asked for.
     async fn versions_oldest_first(&self, route_id: &str) -> Result<Vec<Version>, Error> {
         let page = self.list_versions(route_id).await?;
         let mut versions = page.versions;
@@ -191,7 +192,8 @@ impl DeploySearch for Gateway<'_> {
         Ok(versions)
     }
 
-    /// A route's deployments, oldest first.
+    /// A route's deployments, oldest first, as one list call answers them: the spec gives
+    /// list-deployments no `page` or `per_page` parameter, so no later page can be asked for.
     async fn deployments_oldest_first(&self, route_id: &str) -> Result<Vec<Deployment>, Error> {
         let page = self.list_deployments(route_id).await?;
         let mut deployments = page.deployments;

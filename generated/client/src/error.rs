@@ -77,6 +77,15 @@ pub enum Error {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// A list went on past [`PageRequest::MAX_PAGES`](crate::PageRequest::MAX_PAGES) pages,
+    /// each full and each with new items; it was stopped there rather than cut short in
+    /// silence, and what was listed is not the whole list.
+    TooManyPages {
+        /// The operation.
+        operation: &'static str,
+        /// How many pages were read.
+        limit: u64,
+    },
 }
 
 /// What the API says when a route's name is taken: the live API answers `500` with this
@@ -442,6 +451,11 @@ impl fmt::Display for Error {
                 "{operation}: the response body is larger than {} MiB ({limit} bytes), the most \
                  this client reads; it was not read",
                 limit >> 20
+            ),
+            Self::TooManyPages { operation, limit } => write!(
+                f,
+                "{operation}: the list still had full pages of new items after {limit} pages, \
+                 the most this client reads; it was stopped there, so the list is incomplete"
             ),
         }
     }

@@ -8,6 +8,7 @@ use futures_util::{Stream, TryStreamExt, stream};
 use crate::address;
 use crate::client::Client;
 use crate::error::Error;
+use crate::paging::Pager;
 use crate::types::{
     DeploymentPage, Route, RouteElement, RoutePage, RouteWithoutDeployment, VersionDetail,
     VersionPage,
@@ -25,6 +26,10 @@ pub struct PageRequest {
 impl PageRequest {
     /// The API's default page size.
     pub const DEFAULT_PER_PAGE: NonZeroU64 = NonZeroU64::new(20).unwrap();
+
+    /// The most pages [`Gateway::routes`] reads; a list still going past it is
+    /// [`Error::TooManyPages`], never a list cut short in silence.
+    pub const MAX_PAGES: u64 = 1000;
 
     /// Page `page` (from 1) of `per_page` items; `None` if either is zero.
     pub fn new(page: u64, per_page: u64) -> Option<Self> {
@@ -125,8 +130,14 @@ impl Gateway<'_> {
         Ok(envelope.data)
     }
 
-    /// Every route of the gateway, fetched lazily `per_page` at a time; the stream ends after
-    /// the first page that is not full.
+    /// Every route of the gateway, fetched lazily, asking `per_page` at a time.
+    ///
+    /// The answer is trusted over the request: a page is full when it holds as many routes as
+    /// the page size the answer reports (an API capping pages at 20 answers `per_page: 20`),
+    /// or as asked if that is smaller. The stream ends after a page that is not full, an empty
+    /// page, or a page holding only ids already listed (a server ignoring `page`); a route
+    /// listed twice is yielded once. Past [`PageRequest::MAX_PAGES`] pages it ends with
+    /// [`Error::TooManyPages`].
     ///
     /// ```no_run
     /// # use cloudflare_dynamic_routing::{Client, Error, PageRequest};
@@ -140,17 +151,15 @@ impl Gateway<'_> {
     /// # }
     /// ```
     pub fn routes(&self, per_page: NonZeroU64) -> impl Stream<Item = Result<Route, Error>> + '_ {
-        stream::try_unfold(Some(NonZeroU64::MIN), move |next| async move {
-            let Some(page) = next else {
+        let pager = Pager::new("list_routes", per_page);
+        stream::try_unfold(Some(pager), move |pager| async move {
+            let Some(mut pager) = pager else {
                 return Ok(None);
             };
-            let routes = self
-                .list_routes(PageRequest { page, per_page })
-                .await?
-                .routes;
-            let last = (routes.len() as u64) < per_page.get();
-            let following = if last { None } else { page.checked_add(1) };
-            Ok(Some((stream::iter(routes.into_iter().map(Ok)), following)))
+            let page = self.list_routes(pager.request()?).await?;
+            let (routes, more) = pager.take(page.routes, page.per_page, |r| &r.id);
+            let next = more.then_some(pager);
+            Ok(Some((stream::iter(routes.into_iter().map(Ok)), next)))
         })
         .try_flatten()
     }

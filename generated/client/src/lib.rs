@@ -47,6 +47,7 @@ mod extensions;
 mod gateway;
 pub mod graph;
 mod number;
+mod paging;
 pub mod reconcile;
 pub mod retry;
 pub mod route_file;

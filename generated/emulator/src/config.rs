@@ -1,5 +1,5 @@
-//! How an emulator is set up: which style it answers in, how long reads lag a deployment, and
-//! which credentials it accepts.
+//! How an emulator is set up: which style it answers in, how long reads lag a deployment,
+//! which credentials it accepts, and how many routes a list page may hold.
 
 /// How the emulator shapes its answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,6 +53,10 @@ pub struct EmulatorConfig {
     /// Added before answering every request, as a network round trip to Cloudflare would be;
     /// zero by default. Benchmarks use it to measure what concurrency buys.
     pub latency: std::time::Duration,
+    /// The most routes a list page holds, whatever `per_page` asks; the answer's `per_page`
+    /// says the capped size, as an API with a page cap does. `None` (the default) serves the
+    /// size asked.
+    pub max_per_page: Option<std::num::NonZeroU64>,
 }
 
 impl Default for EmulatorConfig {
@@ -81,6 +85,7 @@ impl EmulatorConfig {
             token: None,
             missing_elements: MissingElements::Absent,
             latency: std::time::Duration::ZERO,
+            max_per_page: None,
         }
     }
 
@@ -100,6 +105,19 @@ impl EmulatorConfig {
     pub fn with_latency(mut self, latency: std::time::Duration) -> Self {
         self.latency = latency;
         self
+    }
+
+    /// Serving at most `routes` per list page (`0` is taken as `1`), reporting that size in the
+    /// answer's `per_page`.
+    pub fn with_max_per_page(mut self, routes: u64) -> Self {
+        self.max_per_page =
+            Some(std::num::NonZeroU64::new(routes).unwrap_or(std::num::NonZeroU64::MIN));
+        self
+    }
+
+    /// The page size served for a request asking `asked` per page: `asked`, or the cap.
+    pub(crate) fn served_per_page(&self, asked: u64) -> u64 {
+        self.max_per_page.map_or(asked, |cap| asked.min(cap.get()))
     }
 
     /// With `elements` shown this way in live-style reads.

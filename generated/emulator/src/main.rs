@@ -27,6 +27,9 @@ struct Args {
     /// Milliseconds added before answering every request, like a round trip to Cloudflare.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
+    /// The most routes a list page holds, whatever `per_page` asks (default: no cap).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    max_per_page: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -48,6 +51,10 @@ async fn main() -> ExitCode {
         token: args.token.clone(),
         latency: std::time::Duration::from_millis(args.latency_ms),
         ..EmulatorConfig::live()
+    };
+    let config = match args.max_per_page {
+        Some(cap) => config.with_max_per_page(cap),
+        None => config,
     };
     let address = SocketAddr::from(([127, 0, 0, 1], args.port));
     let emulator = match Emulator::start_on(address, config).await {

@@ -154,7 +154,8 @@ fn list_routes_in(
 ) -> Outcome {
     let Query(query) = query.map_err(|e| ApiError::invalid(e.body_text()))?;
     let page = body::positive("page", query.page.as_deref(), 1)?;
-    let per_page = body::positive("per_page", query.per_page.as_deref(), 20)?;
+    let asked = body::positive("per_page", query.per_page.as_deref(), 20)?;
+    let per_page = app.config.served_per_page(asked);
     let key = key(&path.account_id, &path.gateway_id);
     let views = app.store(|store| store.list_routes(&key, page, per_page));
     let routes = views

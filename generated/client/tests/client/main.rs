@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod capped_pages;
 mod config;
 mod faults;
 mod fuzz;

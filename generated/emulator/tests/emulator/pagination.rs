@@ -96,3 +96,34 @@ async fn live_pages_and_defaults() {
         assert!(message.contains("at least 1"), "{bad}: {message}");
     }
 }
+
+#[tokio::test]
+async fn a_capped_emulator_serves_and_reports_the_cap_in_both_styles() {
+    for config in [EmulatorConfig::documented(), EmulatorConfig::live()] {
+        let style = config.style.name();
+        let emulator = with_45_routes(config.with_max_per_page(20)).await;
+        let raw = Raw::new(&emulator);
+        let mut sizes = Vec::new();
+        for page in 1..=4 {
+            let answer = raw
+                .get(&format!("{}?page={page}&per_page=50", routes_path()))
+                .await;
+            assert_eq!(answer.status, 200, "{style}");
+            assert_eq!(answer.body["data"]["per_page"], json!(20), "{style}");
+            assert_eq!(answer.body["data"]["page"], json!(page), "{style}");
+            sizes.push(answer.body["data"]["routes"].as_array().map(Vec::len));
+        }
+        assert_eq!(sizes, [Some(20), Some(20), Some(5), Some(0)], "{style}");
+        let small = raw.get(&format!("{}?per_page=7", routes_path())).await;
+        assert_eq!(
+            small.body["data"]["per_page"],
+            json!(7),
+            "{style}: below the cap"
+        );
+        assert_eq!(
+            small.body["data"]["routes"].as_array().map(Vec::len),
+            Some(7),
+            "{style}"
+        );
+    }
+}
