@@ -2,7 +2,8 @@
 //! every action, element-level changes, a rate-limited read retried after its `Retry-After`,
 //! exactly the requests needed, an apply, and a clean plan after it; the order of an apply's
 //! writes; a failure part way and what it says was done; a lost answer to a write, and the
-//! same apply again converging; rollback's choice of version; export.
+//! same apply again converging; rollback's choice of version; export; a saved plan applied as
+//! planned, and refused, with nothing sent, when the gateway changed after it was made.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -10,7 +11,7 @@ use std::time::Duration;
 
 use cloudflare_dynamic_routing::reconcile::{
     self, Action, Applied, DesiredRoute, Outcome, Overwrite, PlanOptions, ReadOptions,
-    ReconcileError,
+    ReconcileError, SavedPlan, SavedPlanError, Staleness,
 };
 use cloudflare_dynamic_routing::route_file::{self, RouteFile};
 use cloudflare_dynamic_routing::{Client, Gateway, RetryPolicy};
@@ -662,3 +663,187 @@ fn entries(dir: &std::path::Path) -> Vec<String> {
     names.sort();
     names
 }
+
+fn elements(graph: Value) -> Vec<cloudflare_dynamic_routing::types::RouteElement> {
+    serde_json::from_value(graph).expect("a graph")
+}
+
+/// A plan saved to a file, read back and applied later sends exactly the planned writes and
+/// converges; the file names the gateway and every route seen, and holds no credentials.
+async fn a_saved_plan_applies_as_planned(config: EmulatorConfig) {
+    let style = config.style.name();
+    let emulator = Emulator::start(config).await.expect("starts");
+    let client = Client::builder()
+        .base_url(emulator.base_url())
+        .api_token("tok-never-in-a-plan")
+        .build()
+        .expect("a client");
+    let gateway = client.gateway(ACCOUNT, GATEWAY);
+    let alpha = seed(&emulator, "alpha");
+    let beta = seed(&emulator, "beta");
+    let gone = seed(&emulator, "gone");
+    let wanted = [
+        desired("delta", fixtures::graph()),
+        desired("beta", fixtures::graph_calling("gpt-4.1")),
+        pinned("alpha-2", &alpha, fixtures::graph()),
+    ];
+    let saved = reconcile::plan_to_save(&gateway, &wanted, &prune())
+        .await
+        .expect("a plan");
+    let dir = tempfile::tempdir().expect("a directory");
+    let path = dir.path().join("plan.json");
+    saved.write_to(&path).expect("written");
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(!text.contains("tok-never-in-a-plan"), "{style}: {text}");
+    assert!(text.contains(GATEWAY) && text.contains(ACCOUNT), "{style}");
+    let read = SavedPlan::read_from(&path).expect("read back");
+    let mut seen: Vec<&str> = read.seen.iter().map(|r| r.id.as_str()).collect();
+    seen.sort_unstable();
+    let mut ids = [alpha.as_str(), beta.as_str(), gone.as_str()];
+    ids.sort_unstable();
+    assert_eq!(seen, ids, "{style}: every route seen");
+
+    emulator.clear_requests();
+    let done = reconcile::apply_saved(&gateway, &read, &ReadOptions::default(), |_| {})
+        .await
+        .expect("applied");
+    let names: Vec<&str> = done.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["beta", "alpha-2", "delta", "gone"], "{style}");
+    assert_eq!(
+        writes(&emulator),
+        [
+            (Operation::CreateVersion, Some(beta.clone())),
+            (Operation::CreateDeployment, Some(beta)),
+            (Operation::UpdateRoute, Some(alpha)),
+            (Operation::CreateRoute, None),
+            (Operation::DeleteRoute, Some(gone)),
+        ],
+        "{style}: exactly the planned writes"
+    );
+    let plan = reconcile::plan(&gateway, &wanted, &prune())
+        .await
+        .expect("a plan");
+    assert!(!plan.has_changes(), "{style}: {}", plan.summary());
+
+    // Applied to another gateway: refused before any request.
+    emulator.clear_requests();
+    let other = client.gateway(ACCOUNT, "gw-other");
+    let refused = reconcile::apply_saved(&other, &read, &ReadOptions::default(), |_| {})
+        .await
+        .expect_err("another gateway");
+    assert!(
+        matches!(
+            refused,
+            ReconcileError::SavedPlan(SavedPlanError::OtherGateway { .. })
+        ),
+        "{style}: {refused}"
+    );
+    assert!(emulator.requests().is_empty(), "{style}: nothing sent");
+}
+in_both_styles!(a_saved_plan_applies_as_planned);
+
+/// A saved plan whose gateway changed after it was made, in each way it depends on (a route
+/// it updates renamed, given another version, or deleted; a route made with a name it creates;
+/// a route it deletes given another version), sends nothing and names every change.
+async fn a_stale_saved_plan_sends_nothing(config: EmulatorConfig) {
+    let style = config.style.name();
+    let (emulator, client) = started(config).await;
+    let gateway = client.gateway(ACCOUNT, GATEWAY);
+    let renamed = seed(&emulator, "renamed");
+    let redeployed = seed(&emulator, "redeployed");
+    let deleted = seed(&emulator, "deleted");
+    let doomed = seed(&emulator, "doomed");
+    let wanted = [
+        desired("renamed", fixtures::graph_calling("gpt-4.1")),
+        desired("redeployed", fixtures::graph_calling("gpt-4.1")),
+        desired("deleted", fixtures::graph_calling("gpt-4.1")),
+        desired("fresh", fixtures::graph()),
+    ];
+    let saved = reconcile::plan_to_save(&gateway, &wanted, &prune())
+        .await
+        .expect("a plan");
+    let seen_version = |id: &str| {
+        saved
+            .seen
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.version_id.clone())
+            .expect("seen")
+    };
+    let (redeployed_seen, doomed_seen) = (seen_version(&redeployed), seen_version(&doomed));
+
+    // Meanwhile, someone else:
+    gateway
+        .update_route(&renamed, "renamed-by-hand")
+        .await
+        .expect("renamed");
+    let redeployed_now = gateway
+        .replace_graph(
+            &redeployed,
+            elements(fixtures::graph_calling("gpt-4o-mini")),
+        )
+        .await
+        .expect("deployed")
+        .version_id;
+    gateway.delete_route(&deleted).await.expect("deleted");
+    let fresh = gateway
+        .create_route("fresh", elements(fixtures::graph()))
+        .await
+        .expect("created")
+        .id;
+    let doomed_now = gateway
+        .replace_graph(&doomed, elements(fixtures::graph_calling("gpt-4o-mini")))
+        .await
+        .expect("deployed")
+        .version_id;
+    emulator.clear_requests();
+
+    let error = reconcile::apply_saved(&gateway, &saved, &ReadOptions::default(), |_| {})
+        .await
+        .expect_err("stale");
+    assert!(emulator.writes().is_empty(), "{style}: no write at all");
+    let ReconcileError::SavedPlan(SavedPlanError::Stale(changes)) = &error else {
+        panic!("{style}: {error}");
+    };
+    let mut found: Vec<(String, Staleness)> = changes
+        .iter()
+        .map(|c| (c.route.clone(), c.change.clone()))
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        found,
+        [
+            ("deleted".to_string(), Staleness::Deleted),
+            (
+                "doomed".to_string(),
+                Staleness::VersionChanged {
+                    seen: doomed_seen,
+                    now: doomed_now
+                }
+            ),
+            ("fresh".to_string(), Staleness::NameTaken { holder: fresh }),
+            (
+                "redeployed".to_string(),
+                Staleness::VersionChanged {
+                    seen: redeployed_seen,
+                    now: redeployed_now
+                }
+            ),
+            (
+                "renamed".to_string(),
+                Staleness::Renamed {
+                    seen: "renamed".into(),
+                    now: "renamed-by-hand".into()
+                }
+            ),
+        ],
+        "{style}: {error}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.starts_with("the saved plan is stale, nothing was sent")
+            && message.contains("was named `renamed` when planned, now `renamed-by-hand`"),
+        "{style}: {message}"
+    );
+}
+in_both_styles!(a_stale_saved_plan_sends_nothing);
