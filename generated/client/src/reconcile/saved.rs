@@ -47,6 +47,16 @@ pub struct SeenRoute {
     pub version_id: String,
 }
 
+impl From<&Route> for SeenRoute {
+    fn from(route: &Route) -> Self {
+        Self {
+            id: route.id.clone(),
+            name: route.name.clone(),
+            version_id: route.version.version_id.clone(),
+        }
+    }
+}
+
 /// What to do to one route, with everything the apply needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedRoute {
@@ -412,14 +422,7 @@ pub async fn plan_to_save(
         format_version: SavedPlan::FORMAT_VERSION,
         account_id: gateway.account_id.clone(),
         gateway_id: gateway.gateway_id.clone(),
-        seen: live
-            .iter()
-            .map(|route| SeenRoute {
-                id: route.id.clone(),
-                name: route.name.clone(),
-                version_id: route.version.version_id.clone(),
-            })
-            .collect(),
+        seen: live.iter().map(SeenRoute::from).collect(),
         routes: plan.routes.iter().map(SavedRoute::saved).collect(),
     })
 }

@@ -19,6 +19,7 @@ use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig, Fault, Opera
 use futures_util::TryStreamExt;
 use serde_json::Value;
 
+use crate::support::behind_the_plans_back::{self, FRESH, Planned, RENAMED_TO};
 use crate::support::fixtures;
 
 const ACCOUNT: &str = "0d37909e38d3e99c29fa2cd343ac421a";
@@ -219,40 +220,55 @@ fn prune() -> PlanOptions {
     PlanOptions::default().prune(true)
 }
 
-/// Renames and graph changes first (in file order), then creations, then deletions, whatever
-/// the order of the files; each change is exactly the writes it needs.
-async fn apply_order(config: EmulatorConfig) {
-    let style = config.style.name();
-    let (emulator, client) = started(config).await;
-    let gateway = client.gateway(ACCOUNT, GATEWAY);
-    let alpha = seed(&emulator, "alpha");
-    let beta = seed(&emulator, "beta");
-    let gone = seed(&emulator, "gone");
-    let wanted = [
-        desired("delta", fixtures::graph()),
-        desired("beta", fixtures::graph_calling("gpt-4.1")),
-        pinned("alpha-2", &alpha, fixtures::graph()),
-    ];
-    let plan = reconcile::plan(&gateway, &wanted, &prune())
-        .await
-        .expect("a plan");
-    emulator.clear_requests();
-    let done = reconcile::apply(&gateway, &plan).await.expect("applied");
+/// A gateway of three routes, and files that give one a new graph, rename another by its
+/// pinned id and create a fourth, pruning the third; with the writes applying that plan sends,
+/// in order (updates, then creations, then deletions) and the names it reports.
+struct OrderCase {
+    wanted: [DesiredRoute; 3],
+    writes: Vec<(Operation, Option<String>)>,
+    names: [&'static str; 4],
+}
 
-    let names: Vec<&str> = done.iter().map(|d| d.name.as_str()).collect();
-    assert_eq!(names, ["beta", "alpha-2", "delta", "gone"], "{style}");
-    let writes = writes(&emulator);
-    let created = done[2].route_id.clone();
-    assert_eq!(
-        writes,
-        [
+fn order_case(emulator: &Emulator) -> OrderCase {
+    let alpha = seed(emulator, "alpha");
+    let beta = seed(emulator, "beta");
+    let gone = seed(emulator, "gone");
+    OrderCase {
+        wanted: [
+            desired("delta", fixtures::graph()),
+            desired("beta", fixtures::graph_calling("gpt-4.1")),
+            pinned("alpha-2", &alpha, fixtures::graph()),
+        ],
+        writes: vec![
             (Operation::CreateVersion, Some(beta.clone())),
             (Operation::CreateDeployment, Some(beta)),
             (Operation::UpdateRoute, Some(alpha)),
             (Operation::CreateRoute, None),
             (Operation::DeleteRoute, Some(gone)),
         ],
-        "{style}: updates, then creations, then deletions (created {created})"
+        names: ["beta", "alpha-2", "delta", "gone"],
+    }
+}
+
+/// Renames and graph changes first (in file order), then creations, then deletions, whatever
+/// the order of the files; each change is exactly the writes it needs.
+async fn apply_order(config: EmulatorConfig) {
+    let style = config.style.name();
+    let (emulator, client) = started(config).await;
+    let gateway = client.gateway(ACCOUNT, GATEWAY);
+    let case = order_case(&emulator);
+    let plan = reconcile::plan(&gateway, &case.wanted, &prune())
+        .await
+        .expect("a plan");
+    emulator.clear_requests();
+    let done = reconcile::apply(&gateway, &plan).await.expect("applied");
+
+    let names: Vec<&str> = done.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, case.names, "{style}");
+    assert_eq!(
+        writes(&emulator),
+        case.writes,
+        "{style}: updates, then creations, then deletions"
     );
     assert_eq!(
         route_names(&gateway).await,
@@ -664,10 +680,6 @@ fn entries(dir: &std::path::Path) -> Vec<String> {
     names
 }
 
-fn elements(graph: Value) -> Vec<cloudflare_dynamic_routing::types::RouteElement> {
-    serde_json::from_value(graph).expect("a graph")
-}
-
 /// A plan saved to a file, read back and applied later sends exactly the planned writes and
 /// converges; the file names the gateway and every route seen, and holds no credentials.
 async fn a_saved_plan_applies_as_planned(config: EmulatorConfig) {
@@ -679,15 +691,8 @@ async fn a_saved_plan_applies_as_planned(config: EmulatorConfig) {
         .build()
         .expect("a client");
     let gateway = client.gateway(ACCOUNT, GATEWAY);
-    let alpha = seed(&emulator, "alpha");
-    let beta = seed(&emulator, "beta");
-    let gone = seed(&emulator, "gone");
-    let wanted = [
-        desired("delta", fixtures::graph()),
-        desired("beta", fixtures::graph_calling("gpt-4.1")),
-        pinned("alpha-2", &alpha, fixtures::graph()),
-    ];
-    let saved = reconcile::plan_to_save(&gateway, &wanted, &prune())
+    let case = order_case(&emulator);
+    let saved = reconcile::plan_to_save(&gateway, &case.wanted, &prune())
         .await
         .expect("a plan");
     let dir = tempfile::tempdir().expect("a directory");
@@ -697,30 +702,21 @@ async fn a_saved_plan_applies_as_planned(config: EmulatorConfig) {
     assert!(!text.contains("tok-never-in-a-plan"), "{style}: {text}");
     assert!(text.contains(GATEWAY) && text.contains(ACCOUNT), "{style}");
     let read = SavedPlan::read_from(&path).expect("read back");
-    let mut seen: Vec<&str> = read.seen.iter().map(|r| r.id.as_str()).collect();
-    seen.sort_unstable();
-    let mut ids = [alpha.as_str(), beta.as_str(), gone.as_str()];
-    ids.sort_unstable();
-    assert_eq!(seen, ids, "{style}: every route seen");
+    assert_eq!(read, saved, "{style}");
+    assert_eq!(read.seen.len(), 3, "{style}: every route seen");
 
     emulator.clear_requests();
     let done = reconcile::apply_saved(&gateway, &read, &ReadOptions::default(), |_| {})
         .await
         .expect("applied");
     let names: Vec<&str> = done.iter().map(|d| d.name.as_str()).collect();
-    assert_eq!(names, ["beta", "alpha-2", "delta", "gone"], "{style}");
+    assert_eq!(names, case.names, "{style}");
     assert_eq!(
         writes(&emulator),
-        [
-            (Operation::CreateVersion, Some(beta.clone())),
-            (Operation::CreateDeployment, Some(beta)),
-            (Operation::UpdateRoute, Some(alpha)),
-            (Operation::CreateRoute, None),
-            (Operation::DeleteRoute, Some(gone)),
-        ],
+        case.writes,
         "{style}: exactly the planned writes"
     );
-    let plan = reconcile::plan(&gateway, &wanted, &prune())
+    let plan = reconcile::plan(&gateway, &case.wanted, &prune())
         .await
         .expect("a plan");
     assert!(!plan.has_changes(), "{style}: {}", plan.summary());
@@ -749,15 +745,17 @@ async fn a_stale_saved_plan_sends_nothing(config: EmulatorConfig) {
     let style = config.style.name();
     let (emulator, client) = started(config).await;
     let gateway = client.gateway(ACCOUNT, GATEWAY);
-    let renamed = seed(&emulator, "renamed");
-    let redeployed = seed(&emulator, "redeployed");
-    let deleted = seed(&emulator, "deleted");
-    let doomed = seed(&emulator, "doomed");
+    let planned = Planned {
+        renamed: seed(&emulator, "renamed"),
+        redeployed: seed(&emulator, "redeployed"),
+        deleted: seed(&emulator, "deleted"),
+        doomed: seed(&emulator, "doomed"),
+    };
     let wanted = [
         desired("renamed", fixtures::graph_calling("gpt-4.1")),
         desired("redeployed", fixtures::graph_calling("gpt-4.1")),
         desired("deleted", fixtures::graph_calling("gpt-4.1")),
-        desired("fresh", fixtures::graph()),
+        desired(FRESH, fixtures::graph()),
     ];
     let saved = reconcile::plan_to_save(&gateway, &wanted, &prune())
         .await
@@ -770,32 +768,17 @@ async fn a_stale_saved_plan_sends_nothing(config: EmulatorConfig) {
             .map(|r| r.version_id.clone())
             .expect("seen")
     };
-    let (redeployed_seen, doomed_seen) = (seen_version(&redeployed), seen_version(&doomed));
-
-    // Meanwhile, someone else:
-    gateway
-        .update_route(&renamed, "renamed-by-hand")
-        .await
-        .expect("renamed");
-    let redeployed_now = gateway
-        .replace_graph(
-            &redeployed,
-            elements(fixtures::graph_calling("gpt-4o-mini")),
-        )
-        .await
-        .expect("deployed")
-        .version_id;
-    gateway.delete_route(&deleted).await.expect("deleted");
-    let fresh = gateway
-        .create_route("fresh", elements(fixtures::graph()))
-        .await
-        .expect("created")
-        .id;
-    let doomed_now = gateway
-        .replace_graph(&doomed, elements(fixtures::graph_calling("gpt-4o-mini")))
-        .await
-        .expect("deployed")
-        .version_id;
+    let (redeployed_seen, doomed_seen) = (
+        seen_version(&planned.redeployed),
+        seen_version(&planned.doomed),
+    );
+    let changed = behind_the_plans_back::change(
+        &gateway,
+        &planned,
+        fixtures::graph(),
+        fixtures::graph_calling("gpt-4o-mini"),
+    )
+    .await;
     emulator.clear_requests();
 
     let error = reconcile::apply_saved(&gateway, &saved, &ReadOptions::default(), |_| {})
@@ -818,22 +801,27 @@ async fn a_stale_saved_plan_sends_nothing(config: EmulatorConfig) {
                 "doomed".to_string(),
                 Staleness::VersionChanged {
                     seen: doomed_seen,
-                    now: doomed_now
+                    now: changed.doomed_now
                 }
             ),
-            ("fresh".to_string(), Staleness::NameTaken { holder: fresh }),
+            (
+                FRESH.to_string(),
+                Staleness::NameTaken {
+                    holder: changed.fresh
+                }
+            ),
             (
                 "redeployed".to_string(),
                 Staleness::VersionChanged {
                     seen: redeployed_seen,
-                    now: redeployed_now
+                    now: changed.redeployed_now
                 }
             ),
             (
                 "renamed".to_string(),
                 Staleness::Renamed {
                     seen: "renamed".into(),
-                    now: "renamed-by-hand".into()
+                    now: RENAMED_TO.into()
                 }
             ),
         ],

@@ -38,14 +38,7 @@ fn saved() -> SavedPlan {
         format_version: SavedPlan::FORMAT_VERSION,
         account_id: "acc".into(),
         gateway_id: "gw".into(),
-        seen: routes
-            .iter()
-            .map(|r| SeenRoute {
-                id: r.id.clone(),
-                name: r.name.clone(),
-                version_id: r.version.version_id.clone(),
-            })
-            .collect(),
+        seen: routes.iter().map(SeenRoute::from).collect(),
         routes: plan.routes.iter().map(SavedRoute::saved).collect(),
     }
 }
