@@ -2,11 +2,16 @@
 //! and tested before the first request, then compared with the gateway (`reconcile::plan`).
 //! `plan` shows a table of what `apply` would do, `diff` each rename and each changing graph as
 //! a unified diff; both end in [`Outcome::Changes`] when applying would change something, so CI
-//! can tell (as `terraform plan -detailed-exitcode`).
+//! can tell (as `terraform plan -detailed-exitcode`). With `--out FILE` the plan is also saved,
+//! with what it saw, for `apply --plan FILE` (`reconcile::plan_to_save`).
 
 use clap::Args;
 
-use cloudflare_dynamic_routing::reconcile::{self, LoadOptions, Plan, PlanOptions};
+use std::path::PathBuf;
+
+use cloudflare_dynamic_routing::reconcile::{
+    self, DesiredRoute, LoadOptions, Plan, PlanOptions, SavedPlan,
+};
 use cloudflare_dynamic_routing::route_file::Checks;
 use cloudflare_dynamic_routing::{Client, Gateway};
 
@@ -33,6 +38,26 @@ impl ReconcileArgs {
     /// Reads, checks and tests every route file (nothing is sent if one fails), then compares
     /// them with `gateway`; with `prune`, the routes no file describes are to be deleted.
     pub async fn plan(&self, gateway: &Gateway<'_>, prune: bool) -> Result<Plan, String> {
+        let (desired, options) = self.desired(prune)?;
+        reconcile::plan(gateway, &desired, &options)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// [`ReconcileArgs::plan`], kept with what it saw on the gateway, to be saved.
+    pub async fn saved_plan(
+        &self,
+        gateway: &Gateway<'_>,
+        prune: bool,
+    ) -> Result<SavedPlan, String> {
+        let (desired, options) = self.desired(prune)?;
+        reconcile::plan_to_save(gateway, &desired, &options)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// The route files, read, checked and tested, and how to plan for them.
+    fn desired(&self, prune: bool) -> Result<(Vec<DesiredRoute>, PlanOptions), String> {
         let options = LoadOptions {
             checks: self.checks(),
             skip_tests: false,
@@ -42,9 +67,7 @@ impl ReconcileArgs {
         let options = PlanOptions::default()
             .prune(prune)
             .read(self.gateway.read_options());
-        reconcile::plan(gateway, &desired, &options)
-            .await
-            .map_err(|e| e.to_string())
+        Ok((desired, options))
     }
 }
 
@@ -56,6 +79,9 @@ pub struct PlanArgs {
     /// Plan to delete the routes on the gateway that no file describes
     #[arg(long)]
     pub prune: bool,
+    /// Also save the plan, with what it saw on the gateway, to FILE, for `apply --plan FILE`
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// How the plan is shown.
@@ -70,7 +96,18 @@ pub enum View {
 /// Prints the plan; [`Outcome::Changes`] if applying it would change anything.
 pub async fn run(client: &Client, args: &PlanArgs, view: View) -> Result<Outcome, String> {
     let gateway = args.reconcile.gateway.gateway(client);
-    let plan = args.reconcile.plan(&gateway, args.prune).await?;
+    let plan = match &args.out {
+        None => args.reconcile.plan(&gateway, args.prune).await?,
+        Some(path) => {
+            let saved = args.reconcile.saved_plan(&gateway, args.prune).await?;
+            saved.write_to(path).map_err(|e| e.to_string())?;
+            print::note(&format!(
+                "plan saved to {0}; `routes apply --plan {0}` applies exactly it",
+                path.display()
+            ));
+            saved.plan()
+        }
+    };
     if args.reconcile.gateway.json() {
         print::json(&report::plan_json(&plan), true);
     } else {

@@ -19,6 +19,7 @@ mod cmd_plan;
 mod cmd_rollback;
 mod cmd_schema;
 mod cmd_validate;
+mod confirm;
 mod operation;
 mod output;
 mod print;

@@ -44,8 +44,8 @@ pub enum HandCommand {
     /// Show each rename, and each graph that differs from its file as a unified diff; exit codes
     /// as plan
     Diff(PlanArgs),
-    /// Make the gateway match the route files: create, rename in place, deploy changed graphs
-    /// (an existing version when one holds the graph)
+    /// Make the gateway match the route files, or apply a saved plan (--plan FILE): create,
+    /// rename in place, deploy changed graphs (an existing version when one holds the graph)
     Apply(ApplyArgs),
     /// Write every route on the gateway as a route file (id pinned) into a directory
     Export(ExportArgs),

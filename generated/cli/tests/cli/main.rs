@@ -8,6 +8,10 @@
 #[path = "../../../client/tests/support/fixtures.rs"]
 mod fixtures;
 
+/// The changes that make a saved plan stale, shared with the client's tests.
+#[path = "../../../client/tests/support/behind_the_plans_back.rs"]
+mod behind_the_plans_back;
+
 mod support;
 
 mod addressing;

@@ -3,13 +3,15 @@
 //! → no write; change → one version and one deployment; again at once → no write despite the
 //! live API's read lag; invalid → nothing sent), a directory planned and applied, rename with a
 //! pinned id, prune, export then plan, rollback, history, an existing version redeployed, a
-//! failing route test, and the exact requests a plan makes. Every exit code is asserted;
+//! failing route test, the exact requests a plan makes, and a saved plan (`plan --out`, `apply
+//! --plan`) applied as reviewed or refused as stale; off a terminal, deleting needs `--yes`. Every exit code is asserted;
 //! writes are counted from what the emulator received.
 
 use assert_cmd::Command;
 use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig, Fault, Operation};
 use serde_json::{Value, json};
 
+use crate::behind_the_plans_back::{self, FRESH, Planned, RENAMED_TO};
 use crate::support::{ACCOUNT, GATEWAY};
 use crate::{fixtures, support};
 
@@ -376,7 +378,16 @@ async fn a_directory_converges(config: EmulatorConfig) {
         [],
         "{style}: without --prune nothing is deleted"
     );
-    let (code, out, err) = run_args(&emulator, dir, &["apply", "exported", "--prune"]);
+    // Off a terminal, a plan that deletes is refused without --yes, and nothing is sent.
+    let (code, _, err) = run_args(&emulator, dir, &["apply", "exported", "--prune"]);
+    assert_eq!(code, 1, "{style}: {err}");
+    assert!(
+        err.contains("the plan deletes 1 route (`billing` (route-")
+            && err.contains("nothing was sent: pass --yes"),
+        "{style}: {err}"
+    );
+    assert_eq!(writes_since(&emulator), [], "{style}: nothing sent");
+    let (code, out, err) = run_args(&emulator, dir, &["apply", "exported", "--prune", "--yes"]);
     assert_eq!(code, 0, "{style}: {err}");
     assert!(
         out.starts_with("billing (route-") && out.ends_with("): deleted\n"),
@@ -700,3 +711,176 @@ async fn numbers_compare_by_value(config: EmulatorConfig) {
 }
 
 in_both_styles!(numbers_compare_by_value: numbers_compare_by_value_against_the_documented_style, numbers_compare_by_value_against_the_live_style);
+
+/// The client library, pointed at `emulator` as the CLI is, to change the gateway behind a
+/// saved plan's back.
+fn library_client(emulator: &Emulator) -> cloudflare_dynamic_routing::Client {
+    cloudflare_dynamic_routing::Client::builder()
+        .base_url(emulator.base_url())
+        .api_token(support::TOKEN)
+        .build()
+        .expect("a client")
+}
+
+/// `plan --out` saves the plan (no credentials in it); `apply --plan` refuses its deletion off
+/// a terminal without `--yes`, then sends exactly the planned writes; a saved plan made stale
+/// by each kind of change sends nothing, names every change and exits 1.
+async fn saved_plans(config: EmulatorConfig) {
+    let style = config.style.name();
+    let emulator = Emulator::start(config).await.expect("the emulator starts");
+    let seed = |name: &str| {
+        emulator
+            .seed_route(ACCOUNT, GATEWAY, name, fixtures::graph())
+            .expect("a seeded route")
+    };
+    seed("keep");
+    let gone = seed("gone");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let dir = dir.path();
+    write_route(
+        dir,
+        "keep.json",
+        &json!({"name": "keep", "elements": fixtures::graph_calling("gpt-4.1")}),
+    );
+    write_route(
+        dir,
+        "new.json",
+        &json!({"name": "new", "elements": fixtures::graph()}),
+    );
+    // Saved with the Global API key scheme: neither it nor the email is in the file.
+    let mut plan = routes(&emulator);
+    plan.env_remove("CLOUDFLARE_API_TOKEN")
+        .env("CLOUDFLARE_EMAIL", "ops@example.com")
+        .env("CLOUDFLARE_API_KEY", "global-key-0123456789")
+        .current_dir(dir)
+        .args(["plan", "routes", "--prune", "--out", "plan.json"]);
+    let (code, out, err) = support::run(&mut plan);
+    assert_eq!(code, 2, "{style}: changes: {err}");
+    assert!(
+        out.contains("1 to create, 1 to update, 1 to delete"),
+        "{style}: {out}"
+    );
+    assert!(
+        err.contains("plan saved to plan.json; `routes apply --plan plan.json`"),
+        "{style}: {err}"
+    );
+    let saved = std::fs::read_to_string(dir.join("plan.json")).expect("saved");
+    for secret in ["ops@example.com", "global-key-0123456789", support::TOKEN] {
+        assert!(!saved.contains(secret), "{style}: {secret} in {saved}");
+    }
+    let (code, out, err) = run_args(&emulator, dir, &["plan", "routes", "--out", "token.json"]);
+    assert_eq!(code, 2, "{style}: {out}{err}");
+    let saved = std::fs::read_to_string(dir.join("token.json")).expect("saved");
+    assert!(!saved.contains(support::TOKEN), "{style}: {saved}");
+    writes_since(&emulator);
+
+    let (code, _, err) = run_args(&emulator, dir, &["apply", "--plan", "plan.json"]);
+    assert_eq!(code, 1, "{style}: {err}");
+    assert!(
+        err.contains(&format!("the plan deletes 1 route (`gone` ({gone}))"))
+            && err.contains("pass --yes"),
+        "{style}: {err}"
+    );
+    assert!(
+        emulator.requests().is_empty(),
+        "{style}: nothing sent at all"
+    );
+    let (code, out, err) = run_args(&emulator, dir, &["apply", "--plan", "plan.json", "--yes"]);
+    assert_eq!(code, 0, "{style}: {err}");
+    assert!(
+        out.contains("gone (") && out.contains("deleted"),
+        "{style}: {out}"
+    );
+    assert_eq!(
+        writes_since(&emulator),
+        [
+            Operation::CreateVersion,
+            Operation::CreateDeployment,
+            Operation::CreateRoute,
+            Operation::DeleteRoute
+        ],
+        "{style}: exactly the planned writes"
+    );
+    let (code, out, _) = run_args(&emulator, dir, &["plan", "routes", "--prune"]);
+    assert_eq!(code, 0, "{style}: converged: {out}");
+
+    // A plan saved, then every route it depends on changed by someone else.
+    let planned = Planned {
+        renamed: seed("renamed"),
+        redeployed: seed("redeployed"),
+        deleted: seed("deleted"),
+        doomed: seed("doomed"),
+    };
+    for name in ["renamed", "redeployed", "deleted"] {
+        write_route(
+            dir,
+            &format!("{name}.json"),
+            &json!({"name": name, "elements": fixtures::graph_calling("gpt-4.1")}),
+        );
+    }
+    write_route(
+        dir,
+        "fresh.json",
+        &json!({"name": FRESH, "elements": fixtures::graph()}),
+    );
+    let (code, _, err) = run_args(
+        &emulator,
+        dir,
+        &["plan", "routes", "--prune", "--out", "stale.json"],
+    );
+    assert_eq!(code, 2, "{style}: {err}");
+    let client = library_client(&emulator);
+    let changed = behind_the_plans_back::change(
+        &client.gateway(ACCOUNT, GATEWAY),
+        &planned,
+        fixtures::graph(),
+        fixtures::graph_calling("gpt-4o-mini"),
+    )
+    .await;
+    emulator.clear_requests();
+
+    let (code, _, err) = run_args(&emulator, dir, &["apply", "--plan", "stale.json", "--yes"]);
+    assert_eq!(code, 1, "{style}: {err}");
+    assert!(
+        err.contains("the saved plan is stale, nothing was sent"),
+        "{style}: {err}"
+    );
+    let Planned {
+        renamed,
+        redeployed,
+        deleted,
+        doomed,
+    } = &planned;
+    for change in [
+        format!(
+            "route `renamed` ({renamed}): was named `renamed` when planned, now `{RENAMED_TO}`"
+        ),
+        format!("route `redeployed` ({redeployed}): version `"),
+        format!("now `{}`", changed.redeployed_now),
+        format!("route `deleted` ({deleted}): existed when planned, now deleted"),
+        format!(
+            "route `{FRESH}`: no other route had this name when planned, now route {} has it",
+            changed.fresh
+        ),
+        format!("route `doomed` ({doomed}): version `"),
+        format!("now `{}`", changed.doomed_now),
+    ] {
+        assert!(err.contains(&change), "{style}: {change} not in {err}");
+    }
+    assert_eq!(writes_since(&emulator), [], "{style}: no write at all");
+    let (code, out, _) = run_args(
+        &emulator,
+        dir,
+        &["apply", "--plan", "stale.json", "--yes", "--output", "json"],
+    );
+    assert_eq!(code, 1, "{style}");
+    let document: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(
+        document["stale"].as_array().map(Vec::len),
+        Some(5),
+        "{style}: {out}"
+    );
+    assert_eq!(writes_since(&emulator), [], "{style}: no write at all");
+}
+
+in_both_styles!(saved_plans: saved_plans_against_the_documented_style, saved_plans_against_the_live_style);

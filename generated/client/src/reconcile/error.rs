@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::apply::ApplyError;
 use super::desired::DesiredError;
+use super::saved::SavedPlanError;
 
 /// Why a routes-as-code step failed. `Display` is the whole message on one line (a command
 /// can print it as is); `source()` is the underlying error, when there is one.
@@ -54,6 +55,9 @@ pub enum ReconcileError {
     },
     /// An apply stopped part way; it says what was done before the failure.
     Apply(Box<ApplyError>),
+    /// A saved plan was not applied (unreadable, for another gateway, or stale); nothing was
+    /// sent.
+    SavedPlan(SavedPlanError),
 }
 
 /// Why a plan was refused.
@@ -147,6 +151,7 @@ impl fmt::Display for ReconcileError {
             }
             Self::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Self::Apply(failed) => failed.fmt(f),
+            Self::SavedPlan(refusal) => refusal.fmt(f),
         }
     }
 }
@@ -190,6 +195,7 @@ impl std::error::Error for ReconcileError {
             Self::PlanRefused(refusal) => Some(refusal),
             Self::Io { source, .. } => Some(source),
             Self::Apply(failed) => Some(failed.as_ref()),
+            Self::SavedPlan(refusal) => Some(refusal),
             Self::RouteNotFound { .. }
             | Self::NoRollbackTarget { .. }
             | Self::NotExportable { .. }

@@ -9,6 +9,10 @@
 //! 3. [`apply()`] performs a plan, deploying an existing version when one already holds the
 //!    wanted graph instead of creating a duplicate; a failure part way says what was done.
 //!
+//! A plan can be saved ([`plan_to_save`], [`SavedPlan::write_to`]) with what it saw, and
+//! applied later exactly as reviewed ([`apply_saved`]), refused with every change named when
+//! the gateway changed in between.
+//!
 //! Besides: [`export()`] turns a gateway's routes into route files ([`Export::write_to`]
 //! writes them into a directory, every file checked and staged before the first is put in
 //! place), and [`history()`] and [`rollback()`] show
@@ -41,6 +45,7 @@ mod export;
 mod history;
 mod plan;
 mod read;
+mod saved;
 
 pub use apply::{Applied, ApplyError, Outcome, apply, apply_each};
 pub use changes::{Change, ElementChange, element_changes};
@@ -52,3 +57,7 @@ pub use plan::{
     Action, Deploy, GraphUpdate, Plan, PlanOptions, Rename, RoutePlan, Summary, compare, plan,
 };
 pub use read::{Progress, ReadOptions, find_route, read_routes, versions_with_graphs};
+pub use saved::{
+    SavedAction, SavedGraph, SavedPlan, SavedPlanError, SavedRoute, SeenRoute, StaleChange,
+    Staleness, apply_saved, plan_to_save,
+};

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use futures_util::{StreamExt, TryStreamExt, stream};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::changes::{ElementChange, element_changes};
 use super::desired::DesiredRoute;
@@ -94,7 +94,7 @@ pub enum Action {
 }
 
 /// A rename in place.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rename {
     /// The live name.
     pub from: String,
@@ -118,7 +118,7 @@ pub struct GraphUpdate {
 }
 
 /// How a graph goes live.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "by", rename_all = "snake_case")]
 pub enum Deploy {
     /// A new version is created and deployed.
@@ -189,6 +189,15 @@ pub async fn plan(
     desired: &[DesiredRoute],
     options: &PlanOptions,
 ) -> Result<Plan, ReconcileError> {
+    Ok(plan_read(gateway, desired, options).await?.0)
+}
+
+/// [`plan()`], with the routes as read (a saved plan keeps what it saw).
+pub(crate) async fn plan_read(
+    gateway: &Gateway<'_>,
+    desired: &[DesiredRoute],
+    options: &PlanOptions,
+) -> Result<(Plan, Vec<Route>), ReconcileError> {
     let read = &options.read;
     let live = read_routes(gateway, read).await?;
     let mut plan = compare(desired, &live, options)?;
@@ -219,7 +228,7 @@ pub async fn plan(
         .buffer_unordered(read.concurrency.get())
         .try_collect::<Vec<()>>()
         .await?;
-    Ok(plan)
+    Ok((plan, live))
 }
 
 /// The plan from the files and the routes as read, before looking at versions: pure, so every

@@ -2,7 +2,8 @@
 //! every action, element-level changes, a rate-limited read retried after its `Retry-After`,
 //! exactly the requests needed, an apply, and a clean plan after it; the order of an apply's
 //! writes; a failure part way and what it says was done; a lost answer to a write, and the
-//! same apply again converging; rollback's choice of version; export.
+//! same apply again converging; rollback's choice of version; export; a saved plan applied as
+//! planned, and refused, with nothing sent, when the gateway changed after it was made.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -10,7 +11,7 @@ use std::time::Duration;
 
 use cloudflare_dynamic_routing::reconcile::{
     self, Action, Applied, DesiredRoute, Outcome, Overwrite, PlanOptions, ReadOptions,
-    ReconcileError,
+    ReconcileError, SavedPlan, SavedPlanError, Staleness,
 };
 use cloudflare_dynamic_routing::route_file::{self, RouteFile};
 use cloudflare_dynamic_routing::{Client, Gateway, RetryPolicy};
@@ -18,6 +19,7 @@ use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig, Fault, Opera
 use futures_util::TryStreamExt;
 use serde_json::Value;
 
+use crate::support::behind_the_plans_back::{self, FRESH, Planned, RENAMED_TO};
 use crate::support::fixtures;
 
 const ACCOUNT: &str = "0d37909e38d3e99c29fa2cd343ac421a";
@@ -218,40 +220,55 @@ fn prune() -> PlanOptions {
     PlanOptions::default().prune(true)
 }
 
-/// Renames and graph changes first (in file order), then creations, then deletions, whatever
-/// the order of the files; each change is exactly the writes it needs.
-async fn apply_order(config: EmulatorConfig) {
-    let style = config.style.name();
-    let (emulator, client) = started(config).await;
-    let gateway = client.gateway(ACCOUNT, GATEWAY);
-    let alpha = seed(&emulator, "alpha");
-    let beta = seed(&emulator, "beta");
-    let gone = seed(&emulator, "gone");
-    let wanted = [
-        desired("delta", fixtures::graph()),
-        desired("beta", fixtures::graph_calling("gpt-4.1")),
-        pinned("alpha-2", &alpha, fixtures::graph()),
-    ];
-    let plan = reconcile::plan(&gateway, &wanted, &prune())
-        .await
-        .expect("a plan");
-    emulator.clear_requests();
-    let done = reconcile::apply(&gateway, &plan).await.expect("applied");
+/// A gateway of three routes, and files that give one a new graph, rename another by its
+/// pinned id and create a fourth, pruning the third; with the writes applying that plan sends,
+/// in order (updates, then creations, then deletions) and the names it reports.
+struct OrderCase {
+    wanted: [DesiredRoute; 3],
+    writes: Vec<(Operation, Option<String>)>,
+    names: [&'static str; 4],
+}
 
-    let names: Vec<&str> = done.iter().map(|d| d.name.as_str()).collect();
-    assert_eq!(names, ["beta", "alpha-2", "delta", "gone"], "{style}");
-    let writes = writes(&emulator);
-    let created = done[2].route_id.clone();
-    assert_eq!(
-        writes,
-        [
+fn order_case(emulator: &Emulator) -> OrderCase {
+    let alpha = seed(emulator, "alpha");
+    let beta = seed(emulator, "beta");
+    let gone = seed(emulator, "gone");
+    OrderCase {
+        wanted: [
+            desired("delta", fixtures::graph()),
+            desired("beta", fixtures::graph_calling("gpt-4.1")),
+            pinned("alpha-2", &alpha, fixtures::graph()),
+        ],
+        writes: vec![
             (Operation::CreateVersion, Some(beta.clone())),
             (Operation::CreateDeployment, Some(beta)),
             (Operation::UpdateRoute, Some(alpha)),
             (Operation::CreateRoute, None),
             (Operation::DeleteRoute, Some(gone)),
         ],
-        "{style}: updates, then creations, then deletions (created {created})"
+        names: ["beta", "alpha-2", "delta", "gone"],
+    }
+}
+
+/// Renames and graph changes first (in file order), then creations, then deletions, whatever
+/// the order of the files; each change is exactly the writes it needs.
+async fn apply_order(config: EmulatorConfig) {
+    let style = config.style.name();
+    let (emulator, client) = started(config).await;
+    let gateway = client.gateway(ACCOUNT, GATEWAY);
+    let case = order_case(&emulator);
+    let plan = reconcile::plan(&gateway, &case.wanted, &prune())
+        .await
+        .expect("a plan");
+    emulator.clear_requests();
+    let done = reconcile::apply(&gateway, &plan).await.expect("applied");
+
+    let names: Vec<&str> = done.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, case.names, "{style}");
+    assert_eq!(
+        writes(&emulator),
+        case.writes,
+        "{style}: updates, then creations, then deletions"
     );
     assert_eq!(
         route_names(&gateway).await,
@@ -662,3 +679,159 @@ fn entries(dir: &std::path::Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// A plan saved to a file, read back and applied later sends exactly the planned writes and
+/// converges; the file names the gateway and every route seen, and holds no credentials.
+async fn a_saved_plan_applies_as_planned(config: EmulatorConfig) {
+    let style = config.style.name();
+    let emulator = Emulator::start(config).await.expect("starts");
+    let client = Client::builder()
+        .base_url(emulator.base_url())
+        .api_token("tok-never-in-a-plan")
+        .build()
+        .expect("a client");
+    let gateway = client.gateway(ACCOUNT, GATEWAY);
+    let case = order_case(&emulator);
+    let saved = reconcile::plan_to_save(&gateway, &case.wanted, &prune())
+        .await
+        .expect("a plan");
+    let dir = tempfile::tempdir().expect("a directory");
+    let path = dir.path().join("plan.json");
+    saved.write_to(&path).expect("written");
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(!text.contains("tok-never-in-a-plan"), "{style}: {text}");
+    assert!(text.contains(GATEWAY) && text.contains(ACCOUNT), "{style}");
+    let read = SavedPlan::read_from(&path).expect("read back");
+    assert_eq!(read, saved, "{style}");
+    assert_eq!(read.seen.len(), 3, "{style}: every route seen");
+
+    emulator.clear_requests();
+    let done = reconcile::apply_saved(&gateway, &read, &ReadOptions::default(), |_| {})
+        .await
+        .expect("applied");
+    let names: Vec<&str> = done.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, case.names, "{style}");
+    assert_eq!(
+        writes(&emulator),
+        case.writes,
+        "{style}: exactly the planned writes"
+    );
+    let plan = reconcile::plan(&gateway, &case.wanted, &prune())
+        .await
+        .expect("a plan");
+    assert!(!plan.has_changes(), "{style}: {}", plan.summary());
+
+    // Applied to another gateway: refused before any request.
+    emulator.clear_requests();
+    let other = client.gateway(ACCOUNT, "gw-other");
+    let refused = reconcile::apply_saved(&other, &read, &ReadOptions::default(), |_| {})
+        .await
+        .expect_err("another gateway");
+    assert!(
+        matches!(
+            refused,
+            ReconcileError::SavedPlan(SavedPlanError::OtherGateway { .. })
+        ),
+        "{style}: {refused}"
+    );
+    assert!(emulator.requests().is_empty(), "{style}: nothing sent");
+}
+in_both_styles!(a_saved_plan_applies_as_planned);
+
+/// A saved plan whose gateway changed after it was made, in each way it depends on (a route
+/// it updates renamed, given another version, or deleted; a route made with a name it creates;
+/// a route it deletes given another version), sends nothing and names every change.
+async fn a_stale_saved_plan_sends_nothing(config: EmulatorConfig) {
+    let style = config.style.name();
+    let (emulator, client) = started(config).await;
+    let gateway = client.gateway(ACCOUNT, GATEWAY);
+    let planned = Planned {
+        renamed: seed(&emulator, "renamed"),
+        redeployed: seed(&emulator, "redeployed"),
+        deleted: seed(&emulator, "deleted"),
+        doomed: seed(&emulator, "doomed"),
+    };
+    let wanted = [
+        desired("renamed", fixtures::graph_calling("gpt-4.1")),
+        desired("redeployed", fixtures::graph_calling("gpt-4.1")),
+        desired("deleted", fixtures::graph_calling("gpt-4.1")),
+        desired(FRESH, fixtures::graph()),
+    ];
+    let saved = reconcile::plan_to_save(&gateway, &wanted, &prune())
+        .await
+        .expect("a plan");
+    let seen_version = |id: &str| {
+        saved
+            .seen
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.version_id.clone())
+            .expect("seen")
+    };
+    let (redeployed_seen, doomed_seen) = (
+        seen_version(&planned.redeployed),
+        seen_version(&planned.doomed),
+    );
+    let changed = behind_the_plans_back::change(
+        &gateway,
+        &planned,
+        fixtures::graph(),
+        fixtures::graph_calling("gpt-4o-mini"),
+    )
+    .await;
+    emulator.clear_requests();
+
+    let error = reconcile::apply_saved(&gateway, &saved, &ReadOptions::default(), |_| {})
+        .await
+        .expect_err("stale");
+    assert!(emulator.writes().is_empty(), "{style}: no write at all");
+    let ReconcileError::SavedPlan(SavedPlanError::Stale(changes)) = &error else {
+        panic!("{style}: {error}");
+    };
+    let mut found: Vec<(String, Staleness)> = changes
+        .iter()
+        .map(|c| (c.route.clone(), c.change.clone()))
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        found,
+        [
+            ("deleted".to_string(), Staleness::Deleted),
+            (
+                "doomed".to_string(),
+                Staleness::VersionChanged {
+                    seen: doomed_seen,
+                    now: changed.doomed_now
+                }
+            ),
+            (
+                FRESH.to_string(),
+                Staleness::NameTaken {
+                    holder: changed.fresh
+                }
+            ),
+            (
+                "redeployed".to_string(),
+                Staleness::VersionChanged {
+                    seen: redeployed_seen,
+                    now: changed.redeployed_now
+                }
+            ),
+            (
+                "renamed".to_string(),
+                Staleness::Renamed {
+                    seen: "renamed".into(),
+                    now: RENAMED_TO.into()
+                }
+            ),
+        ],
+        "{style}: {error}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.starts_with("the saved plan is stale, nothing was sent")
+            && message.contains("was named `renamed` when planned, now `renamed-by-hand`"),
+        "{style}: {message}"
+    );
+}
+in_both_styles!(a_stale_saved_plan_sends_nothing);
