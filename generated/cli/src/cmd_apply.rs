@@ -1,10 +1,11 @@
 //! `routes apply`: the route files planned as `plan` plans them, then applied
 //! (`reconcile::apply_each`); in text each route's line as soon as it is done, so a failure part
-//! way leaves on standard output what was done before it.
+//! way leaves on standard output what was done before it. A deployment that reads do not show
+//! yet is done (exit 0) with a warning on standard error.
 
 use clap::Args;
 use cloudflare_dynamic_routing::Client;
-use cloudflare_dynamic_routing::reconcile::{self, Applied};
+use cloudflare_dynamic_routing::reconcile::{self, Applied, Outcome as Done};
 use serde_json::json;
 
 use crate::cmd_plan::ReconcileArgs;
@@ -32,6 +33,9 @@ pub async fn run(client: &Client, args: &ApplyArgs) -> Result<Outcome, String> {
     };
     match reconcile::apply_each(&gateway, &plan, line).await {
         Ok(done) => {
+            for (name, version) in done.iter().filter_map(unseen_deployment) {
+                print::note(&report::not_yet_visible(name, version));
+            }
             if json {
                 print::json(&json!({"applied": done, "summary": plan.summary()}), true);
             } else if done.is_empty() {
@@ -45,5 +49,17 @@ pub async fn run(client: &Client, args: &ApplyArgs) -> Result<Outcome, String> {
             }
             Err(failed.to_string())
         }
+    }
+}
+
+/// The route's name and the version deployed, when reads did not show that deployment yet.
+fn unseen_deployment(applied: &Applied) -> Option<(&str, &str)> {
+    match &applied.outcome {
+        Done::Updated {
+            deployed_version: Some(version),
+            not_yet_visible: true,
+            ..
+        } => Some((&applied.name, version)),
+        _ => None,
     }
 }

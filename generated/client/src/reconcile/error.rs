@@ -31,6 +31,15 @@ pub enum ReconcileError {
         /// was asked for and the route has no earlier one.
         wanted: Option<String>,
     },
+    /// A rollback's caller expected another version to be live; nothing was sent.
+    UnexpectedLiveVersion {
+        /// The route's name.
+        route: String,
+        /// The version expected to be live.
+        expected: String,
+        /// The version live (the newest deployment's).
+        live: String,
+    },
     /// A route cannot be written as a route file; nothing was written.
     NotExportable {
         /// The route's name.
@@ -128,6 +137,15 @@ impl fmt::Display for ReconcileError {
                 route,
                 wanted: None,
             } => write!(f, "route `{route}` has no earlier version to roll back to"),
+            Self::UnexpectedLiveVersion {
+                route,
+                expected,
+                live,
+            } => write!(
+                f,
+                "route `{route}`: version `{live}` is live, not `{expected}` as expected; \
+                 nothing was sent (see `routes history {route}`)"
+            ),
             Self::NotExportable {
                 route,
                 route_id,
@@ -192,6 +210,7 @@ impl std::error::Error for ReconcileError {
             Self::Apply(failed) => Some(failed.as_ref()),
             Self::RouteNotFound { .. }
             | Self::NoRollbackTarget { .. }
+            | Self::UnexpectedLiveVersion { .. }
             | Self::NotExportable { .. }
             | Self::WouldOverwrite { .. } => None,
         }
