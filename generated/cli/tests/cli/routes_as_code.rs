@@ -533,8 +533,21 @@ async fn rollback_repeated(config: EmulatorConfig, lags: bool) {
         lags,
         "{style}: {err}"
     );
-    let ((code, out, err), writes) = run(&["apply", "routes"]);
+    let ((code, out, err), writes) = run(&["apply", "routes", "--output", "json"]);
     assert_eq!(code, 0, "{style}: {err}");
+    let applied: Value = serde_json::from_str(&out).expect("JSON");
+    let expected = if lags {
+        json!([{"name": "support", "done": "updated", "new_version": false, "not_yet_visible": true}])
+    } else {
+        json!([])
+    };
+    let shown: Vec<Value> = applied["applied"]
+        .as_array()
+        .expect("applied")
+        .iter()
+        .map(|a| json!({"name": a["name"], "done": a["done"], "new_version": a["new_version"], "not_yet_visible": a["not_yet_visible"]}))
+        .collect();
+    assert_eq!(json!(shown), expected, "{style}: {out}");
     let again: &[Operation] = if lags {
         &[Operation::CreateDeployment]
     } else {
