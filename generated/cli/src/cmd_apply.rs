@@ -2,14 +2,15 @@
 //! (`--plan FILE`, applied only if nothing it depends on changed: `reconcile::apply_saved`),
 //! then applied (`reconcile::apply_each`); in text each route's line as soon as it is done, so
 //! a failure part way leaves on standard output what was done before it. A plan that deletes is
-//! confirmed first (`confirm`).
+//! confirmed first (`confirm`). A deployment that reads do not show yet is done (exit 0) with a
+//! warning on standard error.
 
 use std::path::PathBuf;
 
 use clap::Args;
 use cloudflare_dynamic_routing::Client;
 use cloudflare_dynamic_routing::reconcile::{
-    self, Applied, ReconcileError, SavedPlan, SavedPlanError,
+    self, Applied, Outcome as Done, ReconcileError, SavedPlan, SavedPlanError,
 };
 use serde_json::json;
 
@@ -61,6 +62,9 @@ pub async fn run(client: &Client, args: &ApplyArgs) -> Result<Outcome, String> {
     };
     match result {
         Ok(done) => {
+            for (name, version) in done.iter().filter_map(unseen_deployment) {
+                print::note(&report::not_yet_visible(name, version));
+            }
             if json {
                 print::json(&json!({"applied": done, "summary": plan.summary()}), true);
             } else if done.is_empty() {
@@ -81,5 +85,17 @@ pub async fn run(client: &Client, args: &ApplyArgs) -> Result<Outcome, String> {
             Err(SavedPlanError::Stale(changes).to_string())
         }
         Err(error) => Err(error.to_string()),
+    }
+}
+
+/// The route's name and the version deployed, when reads did not show that deployment yet.
+fn unseen_deployment(applied: &Applied) -> Option<(&str, &str)> {
+    match &applied.outcome {
+        Done::Updated {
+            deployed_version: Some(version),
+            not_yet_visible: true,
+            ..
+        } => Some((&applied.name, version)),
+        _ => None,
     }
 }

@@ -44,7 +44,7 @@ mod generated {
 use std::process::ExitCode;
 
 use cloudflare_dynamic_routing::route_file::Checks;
-use cloudflare_dynamic_routing::{Client, ClientBuilder};
+use cloudflare_dynamic_routing::{Client, ClientBuilder, DeployWait};
 
 use crate::cmd_plan::View;
 use crate::cmd_validate::Cases;
@@ -91,17 +91,38 @@ fn exit_code(result: Result<Outcome, String>) -> ExitCode {
     })
 }
 
+/// The variable naming how long, in milliseconds, `apply` and `rollback` wait for reads to
+/// show a deployment (default 120 000; `0` does not wait).
+const DEPLOY_WAIT_VARIABLE: &str = "ROUTES_DEPLOY_WAIT_MS";
+
 /// A client from the environment's credentials, checking graphs before sending them as
-/// `checks` says (`--no-validate`, `--allow-operator`).
+/// `checks` says (`--no-validate`, `--allow-operator`), waiting after a deployment as
+/// [`DEPLOY_WAIT_VARIABLE`] says.
 pub fn client(checks: &Checks) -> Result<Client, String> {
+    let deploy_wait = deploy_wait(std::env::var(DEPLOY_WAIT_VARIABLE).ok().as_deref())?;
     ClientBuilder::from_env()
         .map(|builder| {
             builder
                 .validate_graphs(!checks.skip_validation)
                 .allow_operators(checks.allowed_operators.clone())
+                .deploy_wait(deploy_wait)
         })
         .and_then(ClientBuilder::build)
         .map_err(|error| error.to_string())
+}
+
+/// The wait after a deployment that [`DEPLOY_WAIT_VARIABLE`]'s value asks for.
+fn deploy_wait(milliseconds: Option<&str>) -> Result<DeployWait, String> {
+    let Some(text) = milliseconds else {
+        return Ok(DeployWait::default());
+    };
+    let milliseconds: u64 = text.trim().parse().map_err(|_| {
+        format!("{DEPLOY_WAIT_VARIABLE} is `{text}`, not a whole number of milliseconds")
+    })?;
+    Ok(DeployWait {
+        timeout: std::time::Duration::from_millis(milliseconds),
+        ..DeployWait::default()
+    })
 }
 
 /// Parses the command line and runs what it asks for.
@@ -157,4 +178,19 @@ async fn dispatch(command: HandCommand) -> Result<Outcome, String> {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     exit_code(run().await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_deploy_wait_is_a_whole_number_of_milliseconds() {
+        assert_eq!(deploy_wait(None), Ok(DeployWait::default()));
+        let short = deploy_wait(Some("250")).expect("a wait");
+        assert_eq!(short.timeout, std::time::Duration::from_millis(250));
+        assert_eq!(deploy_wait(Some("0")), Ok(DeployWait::none()));
+        let wrong = deploy_wait(Some("2s")).expect_err("not a number");
+        assert!(wrong.contains("ROUTES_DEPLOY_WAIT_MS is `2s`"), "{wrong}");
+    }
 }

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use anstyle::{AnsiColor, Style};
 use cloudflare_dynamic_routing::graph::{in_id_order, known_elements};
 use cloudflare_dynamic_routing::reconcile::{
-    Action, Applied, Change, Checked, Deploy, ElementChange, Export, History, Outcome, Plan,
-    Rollback,
+    Action, Applied, Change, Checked, Deploy, ElementChange, Export, History, NothingSent, Outcome,
+    Plan, Rollback,
 };
 use cloudflare_dynamic_routing::route_file::RouteFile;
 use serde::Serialize;
@@ -265,6 +265,7 @@ pub fn applied(done: &[Applied]) -> String {
                 renamed_from,
                 deployed_version,
                 new_version,
+                not_yet_visible,
             } => {
                 let mut parts = Vec::new();
                 if let Some(from) = renamed_from {
@@ -275,6 +276,9 @@ pub fn applied(done: &[Applied]) -> String {
                         Some(false) => format!("deployed existing version `{version}`"),
                         _ => format!("deployed new version `{version}`"),
                     });
+                    if *not_yet_visible {
+                        parts.push("reads do not show it yet".to_string());
+                    }
                 }
                 paint(CHANGE, &parts.join(", "))
             }
@@ -358,15 +362,33 @@ pub fn history(history: &History) -> String {
 
 /// What `rollback` did.
 pub fn rollback(rollback: &Rollback) -> String {
-    if rollback.deployed {
-        format!(
-            "route {} ({}): rolled back from version `{}` to version `{}`; reads show it live\n",
-            rollback.name, rollback.route_id, rollback.from_version, rollback.to_version
-        )
-    } else {
-        format!(
-            "route {} ({}): version `{}` is already live; nothing was sent\n",
-            rollback.name, rollback.route_id, rollback.to_version
-        )
+    let route = format!("route {} ({})", rollback.name, rollback.route_id);
+    match &rollback.nothing_sent {
+        None if rollback.not_yet_visible => format!(
+            "{route}: rolled back from version `{}` to version `{}`; deployed, reads do not \
+             show it yet\n",
+            rollback.from_version, rollback.to_version
+        ),
+        None => format!(
+            "{route}: rolled back from version `{}` to version `{}`; reads show it live\n",
+            rollback.from_version, rollback.to_version
+        ),
+        Some(NothingSent::AlreadyLive) => format!(
+            "{route}: version `{}` is already live; nothing was sent\n",
+            rollback.to_version
+        ),
+        Some(NothingSent::LiveIsAStepBack { stepped_back_from }) => format!(
+            "{route}: live version `{}` was itself deployed going back from version \
+             `{stepped_back_from}`; nothing was sent (`--to VERSION` deploys any version)\n",
+            rollback.to_version
+        ),
     }
+}
+
+/// The warning for a deployment made that reads do not show yet.
+pub fn not_yet_visible(route: &str, version: &str) -> String {
+    format!(
+        "warning: route {route}: deployed version `{version}`; reads do not show it yet \
+         (the API's reads lag a deployment; the same command again deploys no new version)"
+    )
 }

@@ -2,9 +2,10 @@
 //! that already holds more routes than one page: `apply` of one file converging (create; again
 //! → no write; change → one version and one deployment; again at once → no write despite the
 //! live API's read lag; invalid → nothing sent), a directory planned and applied, rename with a
-//! pinned id, prune, export then plan, rollback, history, an existing version redeployed, a
-//! failing route test, the exact requests a plan makes, and a saved plan (`plan --out`, `apply
-//! --plan`) applied as reviewed or refused as stale; off a terminal, deleting needs `--yes`. Every exit code is asserted;
+//! pinned id, prune, export then plan, rollback (repeated, `--expect-live`, deployments reads
+//! do not show yet), history, an existing version redeployed, a failing route test, the exact
+//! requests a plan makes, and a saved plan (`plan --out`, `apply --plan`) applied as reviewed
+//! or refused as stale; off a terminal, deleting needs `--yes`. Every exit code is asserted;
 //! writes are counted from what the emulator received.
 
 use assert_cmd::Command;
@@ -502,6 +503,172 @@ async fn rollback_and_history(config: EmulatorConfig) {
 }
 
 in_both_styles!(rollback_and_history: rollback_and_history_against_the_documented_style, rollback_and_history_against_the_live_style);
+
+/// `rollback` twice: the second sends nothing and says why; `--expect-live` with another
+/// version live is refused (exit 1) with nothing sent; `--to` still deploys. With `lags`
+/// (live style, reads lagging every deployment far longer than the 200 ms the command is told
+/// to wait): `apply` and `rollback` say "reads do not show it yet", warn, and exit 0; the same
+/// `apply` again creates no version; `rollback` right after `apply` takes the live version from
+/// the deployments.
+async fn rollback_repeated(config: EmulatorConfig, lags: bool) {
+    let style = config.style.name();
+    let emulator = Emulator::start(config).await.expect("the emulator starts");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let dir = dir.path();
+    let run = |args: &[&str]| {
+        let result = support::run(
+            routes(&emulator)
+                .env("ROUTES_DEPLOY_WAIT_MS", "200")
+                .current_dir(dir)
+                .args(args),
+        );
+        (result, writes_since(&emulator))
+    };
+    let unseen = "reads do not show it yet";
+    let file = |model| json!({"name": "support", "elements": fixtures::graph_calling(model)});
+
+    write_route(dir, "support.json", &file("gpt-4o"));
+    let ((code, _, err), _) = run(&["apply", "routes"]);
+    assert_eq!(code, 0, "{style}: {err}");
+    write_route(dir, "support.json", &file("gpt-4.1"));
+    let ((code, out, err), writes) = run(&["apply", "routes"]);
+    assert_eq!(code, 0, "{style}: deployed, so done: {err}");
+    assert_eq!(
+        writes,
+        [Operation::CreateVersion, Operation::CreateDeployment],
+        "{style}"
+    );
+    assert_eq!(out.contains(unseen), lags, "{style}: {out}");
+    assert_eq!(
+        err.contains("warning: route support: deployed version"),
+        lags,
+        "{style}: {err}"
+    );
+    let ((code, out, err), writes) = run(&["apply", "routes", "--output", "json"]);
+    assert_eq!(code, 0, "{style}: {err}");
+    let applied: Value = serde_json::from_str(&out).expect("JSON");
+    let expected = if lags {
+        json!([{"name": "support", "done": "updated", "new_version": false, "not_yet_visible": true}])
+    } else {
+        json!([])
+    };
+    let shown: Vec<Value> = applied["applied"]
+        .as_array()
+        .expect("applied")
+        .iter()
+        .map(|a| json!({"name": a["name"], "done": a["done"], "new_version": a["new_version"], "not_yet_visible": a["not_yet_visible"]}))
+        .collect();
+    assert_eq!(json!(shown), expected, "{style}: {out}");
+    let again: &[Operation] = if lags {
+        &[Operation::CreateDeployment]
+    } else {
+        &[]
+    };
+    assert_eq!(writes, again, "{style}: no second version: {out}");
+
+    let ((code, out, err), _) = run(&["history", "support", "--output", "json"]);
+    assert_eq!(code, 0, "{style}: {err}");
+    let history: Value = serde_json::from_str(&out).expect("JSON");
+    let version = |i: usize| {
+        history["versions"][i]["version_id"]
+            .as_str()
+            .expect("an id")
+            .to_string()
+    };
+    let (first, second) = (version(0), version(1));
+    assert_eq!(
+        history["live_version"],
+        second.as_str(),
+        "{style}: the newest deployment's"
+    );
+
+    let ((code, out, err), writes) = run(&["rollback", "support", "--output", "json"]);
+    assert_eq!(code, 0, "{style}: {err}");
+    let rollback: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(
+        (
+            &rollback["from_version"],
+            &rollback["to_version"],
+            &rollback["deployed"]
+        ),
+        (&json!(second), &json!(first), &json!(true)),
+        "{style}: {out}"
+    );
+    assert_eq!(writes, [Operation::CreateDeployment], "{style}");
+
+    let ((code, out, err), writes) = run(&["rollback", "support"]);
+    assert_eq!(code, 0, "{style}: {err}");
+    assert!(
+        out.contains(&format!(
+            "live version `{first}` was itself deployed going back from version `{second}`; \
+             nothing was sent"
+        )),
+        "{style}: {out}"
+    );
+    assert_eq!(writes, [], "{style}: the second rollback sends nothing");
+    let ((code, out, _), writes) = run(&["rollback", "support", "--output", "json"]);
+    assert_eq!(code, 0, "{style}");
+    let repeated: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(
+        (&repeated["deployed"], &repeated["nothing_sent"]),
+        (
+            &json!(false),
+            &json!({"reason": "live_is_a_step_back", "stepped_back_from": second})
+        ),
+        "{style}: {out}"
+    );
+    assert_eq!(writes, [], "{style}");
+
+    let ((code, _, err), writes) = run(&[
+        "rollback",
+        "support",
+        "--to",
+        &second,
+        "--expect-live",
+        &second,
+    ]);
+    assert_eq!(code, 1, "{style}");
+    assert!(
+        err.contains(&format!(
+            "version `{first}` is live, not `{second}` as expected; nothing was sent"
+        )),
+        "{style}: {err}"
+    );
+    assert_eq!(writes, [], "{style}: refused, nothing sent");
+
+    let ((code, out, err), writes) = run(&[
+        "rollback",
+        "support",
+        "--to",
+        &second,
+        "--expect-live",
+        &first,
+    ]);
+    assert_eq!(code, 0, "{style}: {err}");
+    assert!(
+        out.contains(&format!(
+            "rolled back from version `{first}` to version `{second}`"
+        )),
+        "{style}: {out}"
+    );
+    assert_eq!(out.contains(unseen), lags, "{style}: {out}");
+    assert_eq!(
+        err.contains(&format!("deployed version `{second}`; {unseen}")),
+        lags,
+        "{style}: {err}"
+    );
+    assert_eq!(writes, [Operation::CreateDeployment], "{style}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rollback_repeated_against_the_documented_style() {
+    rollback_repeated(EmulatorConfig::documented(), false).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rollback_repeated_against_the_live_style_with_reads_lagging() {
+    rollback_repeated(EmulatorConfig::live().with_read_lag(1000), true).await;
+}
 
 /// A failing route test, a bad file or two files for one route: exit 1, and not a single
 /// request reaches the gateway.

@@ -92,7 +92,7 @@ impl ModelCall {
         self
     }
 
-    /// How long to wait for the model, in milliseconds; must be above 0.
+    /// How long to wait for the model, in milliseconds; a whole number, 0 or more.
     #[must_use]
     pub fn timeout_ms(mut self, timeout_ms: u32) -> Self {
         self.timeout_ms = timeout_ms;

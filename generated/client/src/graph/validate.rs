@@ -14,7 +14,7 @@
 //! | [`Rule::ConditionalBranches`] | `conditional` has `true` and `false` targets | API schema |
 //! | [`Rule::PercentageOutputs`] | labels like `"60%"`, at most 5, total 100, no `else` | Cloudflare's live behaviour |
 //! | [`Rule::RateLimit`] | `limit > 0`, `window > 0`, a `key`; `limitType` count or cost | API schema |
-//! | [`Rule::ModelCall`] | `provider`, `model`; whole `retries >= 0`, `timeout > 0` | API schema |
+//! | [`Rule::ModelCall`] | `provider`, `model`; whole `retries >= 0`, `timeout >= 0` | API schema (`provider`, `model`, numbers `timeout`, `retries` required); whole and not negative: live behaviour 16 (the dashboard writes `timeout: 0`, `retries: 0`) |
 //! | [`Rule::EndOutputs`] | `end` carries `outputs`, possibly `{}` | Cloudflare's live behaviour |
 //! | [`Rule::DocumentedOperators`] | conditions use only [`DOCUMENTED_OPERATORS`], or operators the [`GraphCheck`] allows | Cloudflare's documentation; checked by [`check`], not [`validate`] |
 //!
@@ -75,8 +75,9 @@ pub enum Rule {
     /// `limitType` is `count` or `cost`, which the typed [`crate::types::RateLimitType`]
     /// enforces when decoding, so it needs no check here.
     RateLimit,
-    /// A `model` has a non-empty `provider` and `model`, and whole numbers `retries >= 0` and
-    /// `timeout > 0` (API schema).
+    /// A `model` has a non-empty `provider` and `model` (API schema), and whole numbers
+    /// `retries >= 0` and `timeout >= 0`: the schema says only `number`, and routes made in
+    /// Cloudflare's dashboard carry `timeout: 0` and `retries: 0` (live behaviour 16).
     ModelCall,
     /// An `end` carries `outputs`, possibly empty (Cloudflare's live behaviour: `{}` is
     /// accepted). The generated type makes `outputs` a required map, so a decoded `end`
@@ -457,11 +458,11 @@ fn check_properties(index: usize, element: &RouteElement, found: &mut Found) {
                     ),
                 );
             }
-            if !(whole(properties.timeout) && properties.timeout.get() > 0.0) {
+            if !(whole(properties.timeout) && properties.timeout.get() >= 0.0) {
                 report(
                     Rule::ModelCall,
                     format!(
-                        "timeout is {}; it must be a whole number above 0",
+                        "timeout is {}; it must be a whole number, 0 or more",
                         properties.timeout
                     ),
                 );

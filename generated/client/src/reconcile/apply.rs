@@ -1,6 +1,7 @@
 //! Applying a plan: renames and graph changes first, then creations, then deletions, one at a
 //! time, each waiting until reads show it. On a failure it stops and says every change made
-//! before it, a rename made just before its route's failing graph change included.
+//! before it, a rename made just before its route's failing graph change included. A
+//! deployment that reads do not show yet is done, and said to be.
 
 use std::fmt;
 
@@ -38,6 +39,11 @@ pub enum Outcome {
         /// Whether that version was created (`false`: an existing version was deployed).
         #[serde(skip_serializing_if = "Option::is_none")]
         new_version: Option<bool>,
+        /// `true` when that version was deployed but reads did not show it before the
+        /// client's [`DeployWait`](crate::DeployWait) ran out: done, not failed (the API's
+        /// reads lag a deployment); applying again deploys it again, creating no version.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        not_yet_visible: bool,
     },
     /// Deleted (pruned).
     Deleted,
@@ -139,6 +145,16 @@ fn deleted_by_an_earlier_attempt(error: &Error) -> bool {
     matches!(error, Error::Api(api) if api.attempts > 1) && error.is_not_found()
 }
 
+/// Whether a deployment was made but reads did not show it before the wait ran out
+/// (`Ok(true)`): [`Error::DeployNotVisible`] is a deployment made, not a failure.
+pub(super) fn deployed_not_yet_visible<T>(deployed: Result<T, Error>) -> Result<bool, Error> {
+    match deployed {
+        Ok(_) => Ok(false),
+        Err(Error::DeployNotVisible { .. }) => Ok(true),
+        Err(error) => Err(error),
+    }
+}
+
 /// One route's change; `None` for a route that needs none.
 async fn one(gateway: &Gateway<'_>, route: &RoutePlan) -> Result<Option<Applied>, Partial> {
     let id = route.route_id.clone().unwrap_or_default();
@@ -158,31 +174,50 @@ async fn one(gateway: &Gateway<'_>, route: &RoutePlan) -> Result<Option<Applied>
             if let Some(rename) = rename {
                 gateway.update_route(&id, &rename.to).await?;
             }
-            let updated = |deployed_version, new_version| Outcome::Updated {
-                renamed_from: rename.as_ref().map(|r| r.from.clone()),
-                deployed_version,
-                new_version,
-            };
+            let renamed_from = rename.as_ref().map(|r| r.from.clone());
             let deployed = match graph {
-                None => Ok((None, None)),
+                None => Ok(None),
                 Some(update) => match &update.deploy {
-                    Deploy::NewVersion => gateway
-                        .replace_graph(&id, update.elements.clone())
-                        .await
-                        .map(|version| (Some(version.version_id), Some(true))),
-                    Deploy::ExistingVersion { version_id } => gateway
-                        .deploy_version(&id, version_id)
-                        .await
-                        .map(|_| (Some(version_id.clone()), Some(false))),
+                    Deploy::NewVersion => {
+                        match gateway.replace_graph(&id, update.elements.clone()).await {
+                            Ok(version) => Ok(Some((version.version_id, true, false))),
+                            Err(Error::DeployNotVisible { version_id, .. }) => {
+                                Ok(Some((version_id, true, true)))
+                            }
+                            Err(error) => Err(error),
+                        }
+                    }
+                    Deploy::ExistingVersion { version_id } => {
+                        deployed_not_yet_visible(gateway.deploy_version(&id, version_id).await)
+                            .map(|unseen| Some((version_id.clone(), false, unseen)))
+                    }
                 },
             };
             match deployed {
-                Ok((version, new)) => Ok(applied(id, updated(version, new))),
+                Ok(deployed) => Ok(applied(
+                    id,
+                    Outcome::Updated {
+                        renamed_from,
+                        deployed_version: deployed.as_ref().map(|(v, _, _)| v.clone()),
+                        new_version: deployed.as_ref().map(|(_, new, _)| *new),
+                        not_yet_visible: deployed.is_some_and(|(_, _, unseen)| unseen),
+                    },
+                )),
                 // The rename was made: it is part of what was done.
                 Err(error) => Err(Partial {
-                    made: rename
+                    made: renamed_from
                         .is_some()
-                        .then(|| applied(id.clone(), updated(None, None)))
+                        .then(|| {
+                            applied(
+                                id.clone(),
+                                Outcome::Updated {
+                                    renamed_from,
+                                    deployed_version: None,
+                                    new_version: None,
+                                    not_yet_visible: false,
+                                },
+                            )
+                        })
                         .flatten(),
                     error,
                 }),

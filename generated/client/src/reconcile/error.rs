@@ -32,6 +32,15 @@ pub enum ReconcileError {
         /// was asked for and the route has no earlier one.
         wanted: Option<String>,
     },
+    /// A rollback's caller expected another version to be live; nothing was sent.
+    UnexpectedLiveVersion {
+        /// The route's name.
+        route: String,
+        /// The version expected to be live.
+        expected: String,
+        /// The version live (the newest deployment's).
+        live: String,
+    },
     /// A route cannot be written as a route file; nothing was written.
     NotExportable {
         /// The route's name.
@@ -132,6 +141,15 @@ impl fmt::Display for ReconcileError {
                 route,
                 wanted: None,
             } => write!(f, "route `{route}` has no earlier version to roll back to"),
+            Self::UnexpectedLiveVersion {
+                route,
+                expected,
+                live,
+            } => write!(
+                f,
+                "route `{route}`: version `{live}` is live, not `{expected}` as expected; \
+                 nothing was sent (see `routes history {route}`)"
+            ),
             Self::NotExportable {
                 route,
                 route_id,
@@ -198,6 +216,7 @@ impl std::error::Error for ReconcileError {
             Self::SavedPlan(refusal) => Some(refusal),
             Self::RouteNotFound { .. }
             | Self::NoRollbackTarget { .. }
+            | Self::UnexpectedLiveVersion { .. }
             | Self::NotExportable { .. }
             | Self::WouldOverwrite { .. } => None,
         }

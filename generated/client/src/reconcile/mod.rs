@@ -52,7 +52,9 @@ pub use changes::{Change, ElementChange, element_changes};
 pub use desired::{Checked, DesiredError, DesiredRoute, LoadOptions, check_all, load};
 pub use error::{PlanRefusal, ReconcileError};
 pub use export::{Export, ExportedFile, Overwrite, export, export_routes};
-pub use history::{History, Rollback, VersionEntry, history, rollback};
+pub use history::{
+    History, NothingSent, Rollback, RollbackOptions, VersionEntry, history, rollback,
+};
 pub use plan::{
     Action, Deploy, GraphUpdate, Plan, PlanOptions, Rename, RoutePlan, Summary, compare, plan,
 };

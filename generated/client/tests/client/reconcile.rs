@@ -2,19 +2,20 @@
 //! every action, element-level changes, a rate-limited read retried after its `Retry-After`,
 //! exactly the requests needed, an apply, and a clean plan after it; the order of an apply's
 //! writes; a failure part way and what it says was done; a lost answer to a write, and the
-//! same apply again converging; rollback's choice of version; export; a saved plan applied as
-//! planned, and refused, with nothing sent, when the gateway changed after it was made.
+//! same apply again converging; rollback's choice of version, repeated and with an expected
+//! live version; deployments reads do not show yet; export; a saved plan applied as planned,
+//! and refused, with nothing sent, when the gateway changed after it was made.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use cloudflare_dynamic_routing::reconcile::{
-    self, Action, Applied, DesiredRoute, Outcome, Overwrite, PlanOptions, ReadOptions,
-    ReconcileError, SavedPlan, SavedPlanError, Staleness,
+    self, Action, Applied, DesiredRoute, NothingSent, Outcome, Overwrite, PlanOptions, ReadOptions,
+    ReconcileError, Rollback, RollbackOptions, SavedPlan, SavedPlanError, Staleness,
 };
 use cloudflare_dynamic_routing::route_file::{self, RouteFile};
-use cloudflare_dynamic_routing::{Client, Gateway, RetryPolicy};
+use cloudflare_dynamic_routing::{Client, DeployWait, Gateway, RetryPolicy};
 use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig, Fault, Operation};
 use futures_util::TryStreamExt;
 use serde_json::Value;
@@ -323,6 +324,7 @@ async fn partial_failure(config: EmulatorConfig) {
                     renamed_from: Some("beta".into()),
                     deployed_version: None,
                     new_version: None,
+                    not_yet_visible: false,
                 },
             },
             Applied {
@@ -332,6 +334,7 @@ async fn partial_failure(config: EmulatorConfig) {
                     renamed_from: Some("alpha".into()),
                     deployed_version: None,
                     new_version: None,
+                    not_yet_visible: false,
                 },
             },
         ],
@@ -486,81 +489,252 @@ async fn an_apply_run_again_after_a_lost_answer_converges(config: EmulatorConfig
 }
 in_both_styles!(an_apply_run_again_after_a_lost_answer_converges);
 
-/// Rollback goes to the version deployed before the live one (not the one created before
-/// it), `to` to any version, and nowhere when the version asked for is live; it never
-/// creates a version.
+/// Rollback goes to the version deployed before the live one, and a second rollback right
+/// after it sends nothing (the live version was itself deployed going back); `to` goes to any
+/// version, and nowhere when it is live; a caller expecting another live version is refused
+/// with nothing sent; it never creates a version.
 async fn rollback_target(config: EmulatorConfig) {
     let style = config.style.name();
     let (emulator, client) = started(config).await;
     let gateway = client.gateway(ACCOUNT, GATEWAY);
-    let route = seed(&emulator, "support");
-    let first = gateway
-        .get_route(&route)
-        .await
-        .expect("read")
-        .version
-        .version_id;
+    let (route, first) = seeded_support(&emulator, &gateway).await;
     let second = graph_version(&gateway, &route, "gpt-4.1").await;
     let third = graph_version(&gateway, &route, "gpt-4.1-mini").await;
-    // The first version live again: deployed before it is the third, created before it none.
-    gateway
-        .deploy_version(&route, &first)
-        .await
-        .expect("deployed");
-    let read = ReadOptions::default();
+    let options = RollbackOptions::default;
+
+    let back = rolled_back(&emulator, &gateway, &route, style).await;
+    assert_eq!(
+        (back.from_version, back.to_version, back.not_yet_visible),
+        (third.clone(), second.clone(), false),
+        "{style}"
+    );
+    let live = gateway.get_route(&route).await.expect("read");
+    assert_eq!(live.version.version_id, second, "{style}");
 
     emulator.clear_requests();
-    let back = reconcile::rollback(&gateway, "support", None, &read)
+    let again = reconcile::rollback(&gateway, "support", &options())
+        .await
+        .expect("nothing to do");
+    assert_eq!(
+        (
+            again.to_version.as_str(),
+            again.deployed,
+            again.nothing_sent
+        ),
+        (
+            second.as_str(),
+            false,
+            Some(NothingSent::LiveIsAStepBack {
+                stepped_back_from: third.clone()
+            })
+        ),
+        "{style}: the bad version is not put back"
+    );
+    assert!(writes(&emulator).is_empty(), "{style}: nothing was sent");
+
+    let to = reconcile::rollback(&gateway, &route, &options().to(&first))
         .await
         .expect("rolled back");
     assert_eq!(
         (
-            back.from_version.as_str(),
-            back.to_version.as_str(),
-            back.deployed
+            to.from_version.as_str(),
+            to.to_version.as_str(),
+            to.deployed
         ),
-        (first.as_str(), third.as_str(), true),
+        (second.as_str(), first.as_str(), true),
         "{style}"
-    );
-    assert_eq!(
-        writes(&emulator),
-        [(Operation::CreateDeployment, Some(route.clone()))],
-        "{style}: one deployment, no version"
-    );
-    let live = gateway.get_route(&route).await.expect("read");
-    assert_eq!(live.version.version_id, third, "{style}");
-
-    let to = reconcile::rollback(&gateway, &route, Some(&second), &read)
-        .await
-        .expect("rolled back");
-    assert_eq!(
-        (to.to_version.as_str(), to.deployed),
-        (second.as_str(), true)
     );
 
     emulator.clear_requests();
-    let already = reconcile::rollback(&gateway, &route, Some(&second), &read)
+    let already = reconcile::rollback(&gateway, &route, &options().to(&first))
         .await
         .expect("nothing to do");
-    assert!(!already.deployed, "{style}");
-    assert!(writes(&emulator).is_empty(), "{style}: nothing was sent");
-
-    let missing = reconcile::rollback(&gateway, &route, Some("nonesuch"), &read)
+    assert_eq!(
+        (already.deployed, already.nothing_sent),
+        (false, Some(NothingSent::AlreadyLive)),
+        "{style}"
+    );
+    let stale = reconcile::rollback(&gateway, &route, &options().to(&third).expect_live(&second))
+        .await
+        .expect_err("another version is live");
+    assert!(
+        matches!(&stale, ReconcileError::UnexpectedLiveVersion { expected, live, .. }
+            if *expected == second && *live == first),
+        "{style}: {stale}"
+    );
+    let missing = reconcile::rollback(&gateway, &route, &options().to("nonesuch"))
         .await
         .expect_err("no such version");
     assert!(
         matches!(&missing, ReconcileError::NoRollbackTarget { wanted: Some(v), .. } if v == "nonesuch"),
         "{style}: {missing}"
     );
-    let unknown = reconcile::rollback(&gateway, "nonesuch", None, &read)
+    let unknown = reconcile::rollback(&gateway, "nonesuch", &options())
         .await
         .expect_err("no such route");
     assert!(
         matches!(&unknown, ReconcileError::RouteNotFound { route } if route == "nonesuch"),
         "{style}: {unknown}"
     );
+    assert!(
+        writes(&emulator).is_empty(),
+        "{style}: refusals send nothing"
+    );
+
+    let expected = reconcile::rollback(&gateway, &route, &options().to(&third).expect_live(&first))
+        .await
+        .expect("the expected version is live");
+    assert_eq!(
+        (expected.to_version, expected.deployed),
+        (third, true),
+        "{style}"
+    );
 }
 in_both_styles!(rollback_target);
+
+/// While reads lag every deployment (live style, far longer than the client waits): an apply
+/// and a rollback each report a deployment reads do not show yet, as done; the rollback after
+/// the apply takes the live version from the deployments, not the lagging read; a second
+/// rollback and a second apply create nothing. Documented style: the same steps, each seen.
+async fn deployed_while_reads_lag(config: EmulatorConfig, lags: bool) {
+    let style = config.style.name();
+    let emulator = Emulator::start(config).await.expect("starts");
+    let client = Client::builder()
+        .base_url(emulator.base_url())
+        .api_token("token")
+        .deploy_wait(DeployWait {
+            timeout: Duration::from_millis(50),
+            first_interval: Duration::from_millis(2),
+            max_interval: Duration::from_millis(10),
+        })
+        .build()
+        .expect("a client");
+    let gateway = client.gateway(ACCOUNT, GATEWAY);
+    let (route, first) = seeded_support(&emulator, &gateway).await;
+    let files = [desired("support", fixtures::graph_calling("gpt-4.1"))];
+
+    let plan = reconcile::plan(&gateway, &files, &PlanOptions::default())
+        .await
+        .expect("planned");
+    let applied = reconcile::apply(&gateway, &plan).await.expect("applied");
+    let [
+        Applied {
+            outcome:
+                Outcome::Updated {
+                    deployed_version: Some(second),
+                    new_version: Some(true),
+                    not_yet_visible,
+                    ..
+                },
+            ..
+        },
+    ] = applied.as_slice()
+    else {
+        panic!("{style}: one route updated with a new version: {applied:?}");
+    };
+    assert_eq!(*not_yet_visible, lags, "{style}");
+
+    // Applied again: a lagging read still shows the old graph, so the version is deployed
+    // again; no second version is created.
+    emulator.clear_requests();
+    let plan = reconcile::plan(&gateway, &files, &PlanOptions::default())
+        .await
+        .expect("planned");
+    reconcile::apply(&gateway, &plan).await.expect("applied");
+    let expected: &[(Operation, Option<String>)] = if lags {
+        &[(Operation::CreateDeployment, Some(route.clone()))]
+    } else {
+        &[]
+    };
+    assert_eq!(writes(&emulator), expected, "{style}: no new version");
+
+    let back = rolled_back(&emulator, &gateway, &route, style).await;
+    assert_eq!(
+        (back.from_version, back.to_version, back.not_yet_visible),
+        (second.clone(), first.clone(), false),
+        "{style}: live is the newest deployment's version (reads still show the first)"
+    );
+
+    emulator.clear_requests();
+    let again = reconcile::rollback(&gateway, "support", &RollbackOptions::default())
+        .await
+        .expect("nothing to do");
+    assert!(
+        !again.deployed && again.nothing_sent.is_some(),
+        "{style}: {again:?}"
+    );
+    assert!(writes(&emulator).is_empty(), "{style}: nothing was sent");
+
+    // Forward again to a version the lagging reads do not show.
+    let forward = reconcile::rollback(
+        &gateway,
+        "support",
+        &RollbackOptions::default().to(second.as_str()),
+    )
+    .await
+    .expect("deployed");
+    assert_eq!(
+        (forward.deployed, forward.not_yet_visible),
+        (true, lags),
+        "{style}: {forward:?}"
+    );
+    emulator.clear_requests();
+    let stale = reconcile::rollback(
+        &gateway,
+        "support",
+        &RollbackOptions::default().expect_live(first.as_str()),
+    )
+    .await
+    .expect_err("the second version is live");
+    assert!(
+        matches!(&stale, ReconcileError::UnexpectedLiveVersion { live, .. } if live == second),
+        "{style}: {stale}"
+    );
+    assert!(writes(&emulator).is_empty(), "{style}: nothing was sent");
+}
+
+#[tokio::test]
+async fn deployed_while_reads_lag_documented() {
+    deployed_while_reads_lag(EmulatorConfig::documented(), false).await;
+}
+
+#[tokio::test]
+async fn deployed_while_reads_lag_live() {
+    deployed_while_reads_lag(EmulatorConfig::live().with_read_lag(1000), true).await;
+}
+
+/// Route `support` seeded; its id and its first version's.
+async fn seeded_support(emulator: &Emulator, gateway: &Gateway<'_>) -> (String, String) {
+    let route = seed(emulator, "support");
+    let first = gateway
+        .get_route(&route)
+        .await
+        .expect("read")
+        .version
+        .version_id;
+    (route, first)
+}
+
+/// `rollback support` with the default options, asserted to send one deployment of `route`
+/// and no version.
+async fn rolled_back(
+    emulator: &Emulator,
+    gateway: &Gateway<'_>,
+    route: &str,
+    style: &str,
+) -> Rollback {
+    emulator.clear_requests();
+    let back = reconcile::rollback(gateway, "support", &RollbackOptions::default())
+        .await
+        .expect("rolled back");
+    assert!(back.deployed, "{style}: {back:?}");
+    assert_eq!(
+        writes(emulator),
+        [(Operation::CreateDeployment, Some(route.to_string()))],
+        "{style}: one deployment, no version"
+    );
+    back
+}
 
 /// A new live version of `route` calling `model`; its id.
 async fn graph_version(gateway: &Gateway<'_>, route: &str, model: &str) -> String {

@@ -283,7 +283,8 @@ fn an_element_nothing_leads_to_fails_validation() {
 fn bad_settings_fail_validation() {
     let mut g = GraphBuilder::new();
     let end = g.end("end");
-    let model = g.model("m", ModelCall::new("", "gpt-4o").timeout_ms(0), end, end);
+    // No provider, no model (a timeout of 0 is valid: live behaviour 16).
+    let model = g.model("m", ModelCall::new("", " ").timeout_ms(0), end, end);
     // No key, and an empty window.
     let rate = g.rate("r", RateLimit::cost(2.5).per_seconds(0), model, end);
     let error = g.start(rate).build().expect_err("bad settings");

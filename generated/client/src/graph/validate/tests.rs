@@ -219,7 +219,7 @@ fn bad_model_call_is_reported() {
     let elements = with(
         "large",
         json!({"id": "large", "type": "model",
-               "properties": {"provider": "", "model": " ", "retries": 1.5, "timeout": 0},
+               "properties": {"provider": "", "model": " ", "retries": 1.5, "timeout": -1},
                "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "small"}}}),
     );
     only(&problems(&elements), Rule::ModelCall, &[Some("large"); 4]);
@@ -232,6 +232,21 @@ fn bad_model_call_is_reported() {
                "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "small"}}}),
     );
     only(&problems(&elements), Rule::ModelCall, &[Some("large"); 2]);
+}
+
+/// Live behaviour 16: Cloudflare's dashboard writes a model's `timeout` and `retries` as 0 and
+/// names the start and end `START` and `END`; such a graph is valid.
+#[test]
+fn a_model_element_made_in_the_dashboard_validates() {
+    let graph = json!([
+        {"id": "START", "type": "start",
+         "outputs": {"next": {"elementId": "model-1760000000000-k3x9"}}},
+        {"id": "model-1760000000000-k3x9", "type": "model",
+         "properties": {"provider": "openai", "model": "gpt-4o-mini", "retries": 0, "timeout": 0},
+         "outputs": {"success": {"elementId": "END"}, "fallback": {"elementId": "END"}}},
+        {"id": "END", "type": "end", "outputs": {}}
+    ]);
+    assert_eq!(validate(&decode(graph)), Ok(()));
 }
 
 #[test]
