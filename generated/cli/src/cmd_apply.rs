@@ -3,41 +3,66 @@
 //! way leaves on standard output what was done before it.
 
 use clap::Args;
-use cloudflare_dynamic_routing::Client;
-use cloudflare_dynamic_routing::reconcile::{self, Applied};
+use cloudflare_dynamic_routing::reconcile::{self, Applied, Plan};
+use cloudflare_dynamic_routing::{Client, Gateway};
 use serde_json::json;
 
 use crate::cmd_plan::ReconcileArgs;
-use crate::{Outcome, print, report};
+use crate::{Outcome, directories, print, report};
 
 /// `apply`'s arguments.
 #[derive(Args, Debug)]
 pub struct ApplyArgs {
     #[command(flatten)]
     pub reconcile: ReconcileArgs,
-    /// Delete the routes on the gateway that no file describes (without it they are left alone)
+    /// Delete the routes the directory owns (its routes.manifest.json) that no file describes
+    /// (without it they are left alone; without a manifest it is refused)
     #[arg(long)]
     pub prune: bool,
 }
 
-/// Plans, then applies the plan.
+/// Plans every directory, then applies each plan in turn; a failure stops there.
 pub async fn run(client: &Client, args: &ApplyArgs) -> Result<Outcome, String> {
-    let gateway = args.reconcile.gateway.gateway(client);
-    let plan = args.reconcile.plan(&gateway, args.prune).await?;
+    let planned = directories::plan_all(&args.reconcile, client, args.prune).await?;
     let json = args.reconcile.gateway.json();
+    let several = planned.len() > 1;
+    let mut documents = Vec::new();
+    for directory in &planned {
+        if several && !json {
+            print::out(&directories::heading(directory));
+        }
+        let document = apply_one(&directory.gateway, &directory.plan, json).await?;
+        documents.push(document);
+    }
+    if json {
+        match documents.as_slice() {
+            [one] => print::json(one, true),
+            several => print::json(
+                &json!({"directories": several, "summary": directories::total(&planned)}),
+                true,
+            ),
+        }
+    }
+    Ok(Outcome::Done)
+}
+
+/// Applies one plan, printing each route's line as it is done (text); its JSON document.
+async fn apply_one(
+    gateway: &Gateway<'_>,
+    plan: &Plan,
+    json: bool,
+) -> Result<serde_json::Value, String> {
     let line = |applied: &Applied| {
         if !json {
             print::out(&report::applied(std::slice::from_ref(applied)));
         }
     };
-    match reconcile::apply_each(&gateway, &plan, line).await {
+    match reconcile::apply_each(gateway, plan, line).await {
         Ok(done) => {
-            if json {
-                print::json(&json!({"applied": done, "summary": plan.summary()}), true);
-            } else if done.is_empty() {
+            if !json && done.is_empty() {
                 print::out(&report::applied(&done));
             }
-            Ok(Outcome::Done)
+            Ok(json!({"applied": done, "summary": plan.summary()}))
         }
         Err(failed) => {
             if json {

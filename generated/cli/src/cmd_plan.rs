@@ -6,12 +6,12 @@
 
 use clap::Args;
 
-use cloudflare_dynamic_routing::reconcile::{self, LoadOptions, Plan, PlanOptions};
+use cloudflare_dynamic_routing::Client;
+use cloudflare_dynamic_routing::reconcile::Plan;
 use cloudflare_dynamic_routing::route_file::Checks;
-use cloudflare_dynamic_routing::{Client, Gateway};
 
 use crate::args::{GatewayArgs, RouteFilesArgs, ValidationArgs};
-use crate::{Outcome, print, report};
+use crate::{Outcome, directories, print, report};
 
 /// What `plan`, `diff` and `apply` share: the gateway, and the route files it is compared with.
 #[derive(Args, Debug)]
@@ -29,23 +29,6 @@ impl ReconcileArgs {
     pub fn checks(&self) -> Checks {
         self.files.checks(self.validation.no_validate)
     }
-
-    /// Reads, checks and tests every route file (nothing is sent if one fails), then compares
-    /// them with `gateway`; with `prune`, the routes no file describes are to be deleted.
-    pub async fn plan(&self, gateway: &Gateway<'_>, prune: bool) -> Result<Plan, String> {
-        let options = LoadOptions {
-            checks: self.checks(),
-            skip_tests: false,
-        };
-        let desired = reconcile::load(&self.files.paths, &options)
-            .map_err(|e| format!("nothing was sent:\n{e}"))?;
-        let options = PlanOptions::default()
-            .prune(prune)
-            .read(self.gateway.read_options());
-        reconcile::plan(gateway, &desired, &options)
-            .await
-            .map_err(|e| e.to_string())
-    }
 }
 
 /// `plan` and `diff`'s arguments.
@@ -53,7 +36,8 @@ impl ReconcileArgs {
 pub struct PlanArgs {
     #[command(flatten)]
     pub reconcile: ReconcileArgs,
-    /// Plan to delete the routes on the gateway that no file describes
+    /// Plan to delete the routes the directory owns (its routes.manifest.json) that no file
+    /// describes
     #[arg(long)]
     pub prune: bool,
 }
@@ -69,23 +53,27 @@ pub enum View {
 
 /// Prints the plan; [`Outcome::Changes`] if applying it would change anything.
 pub async fn run(client: &Client, args: &PlanArgs, view: View) -> Result<Outcome, String> {
-    let gateway = args.reconcile.gateway.gateway(client);
-    let plan = args.reconcile.plan(&gateway, args.prune).await?;
-    if args.reconcile.gateway.json() {
-        print::json(&report::plan_json(&plan), true);
-    } else {
-        match view {
-            View::Table => print::out(&report::plan(&plan)),
-            View::Diffs => {
-                let diffs = report::graph_diffs(&plan);
-                print::out(&diffs);
-                if diffs.is_empty() {
-                    print::out("no route differs from its file\n");
-                }
+    let planned = directories::plan_all(&args.reconcile, client, args.prune).await?;
+    let show = |plan: &Plan| match view {
+        View::Table => report::plan(plan),
+        View::Diffs => {
+            let diffs = report::graph_diffs(plan);
+            if diffs.is_empty() {
+                "no route differs from its file\n".to_string()
+            } else {
+                diffs
             }
         }
+    };
+    match planned.as_slice() {
+        [one] if args.reconcile.gateway.json() => print::json(&report::plan_json(&one.plan), true),
+        [one] => print::out(&show(&one.plan)),
+        several if args.reconcile.gateway.json() => {
+            print::json(&directories::json(several, report::plan_json), true)
+        }
+        several => print::out(&directories::text(several, show)),
     }
-    Ok(if plan.has_changes() {
+    Ok(if planned.iter().any(|p| p.plan.has_changes()) {
         Outcome::Changes
     } else {
         Outcome::Done

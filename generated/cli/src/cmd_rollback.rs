@@ -22,7 +22,7 @@ pub struct RollbackArgs {
 
 /// Rolls back, and says what it did.
 pub async fn run(client: &Client, args: &RollbackArgs) -> Result<Outcome, String> {
-    let gateway = args.gateway.gateway(client);
+    let gateway = args.gateway.gateway(client)?;
     let rollback = reconcile::rollback(
         &gateway,
         &args.route.route,

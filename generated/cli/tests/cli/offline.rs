@@ -189,6 +189,20 @@ fn test_runs_the_cases_and_schema_prints_the_route_file_schema() {
         out, checked_in,
         "generated/client/route-file.schema.json is stale: run `cargo run -p cloudflare-dynamic-routing-cli -- schema > generated/client/route-file.schema.json`"
     );
+
+    let (code, out, err) = run(routes().args(["schema", "--manifest"]));
+    assert_eq!(code, 0, "{err}");
+    let schema: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(schema["title"], "Manifest");
+    assert_eq!(
+        schema["required"],
+        json!(["account_id", "gateway_id", "owns"])
+    );
+    let checked_in = include_str!("../../../client/routes-manifest.schema.json");
+    assert_eq!(
+        out, checked_in,
+        "generated/client/routes-manifest.schema.json is stale: run `cargo run -p cloudflare-dynamic-routing-cli -- schema --manifest > generated/client/routes-manifest.schema.json`"
+    );
 }
 
 /// The CLI README's complete route file is the example in `examples/routes/`, and it is valid
