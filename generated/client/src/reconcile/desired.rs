@@ -94,7 +94,7 @@ pub fn check_all(paths: &[PathBuf], options: &LoadOptions) -> Result<Checked, Re
         checked.manifests.extend(one.manifests);
         checked.not_owned.extend(one.not_owned);
     }
-    if checked.files.is_empty() {
+    if checked.files.is_empty() && checked.manifests.is_empty() {
         return Err(no_route_files());
     }
     Ok(checked)
@@ -153,12 +153,20 @@ pub fn load_directories(
     options: &LoadOptions,
 ) -> Result<Vec<DesiredDirectory>, ReconcileError> {
     let groups = directories(paths)?;
-    if groups.iter().all(|g| g.files.is_empty()) {
+    if groups.is_empty() {
         return Err(no_route_files());
     }
     let mut problems = Vec::new();
     let mut loaded = Vec::new();
     for group in groups {
+        // A manifest named alone, with no file, would make `prune` empty its gateway.
+        if let (Some(at), true) = (&group.manifest, group.files.is_empty()) {
+            problems.push(format!(
+                "{}: no route files are governed by this manifest; name its directory",
+                at.path.display()
+            ));
+            continue;
+        }
         let mut checked = check_group(group, options);
         let mut routes = Vec::new();
         for (source, result) in checked.files {

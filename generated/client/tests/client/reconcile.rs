@@ -789,6 +789,16 @@ async fn ownership(config: EmulatorConfig) {
     );
     std::fs::remove_file(team_a.join("team-b-support.json")).expect("removed");
 
+    // A manifest named alone governs no file: refused, or prune would empty its gateway.
+    let alone = reconcile::load_directories(&[team_a.join(MANIFEST_FILE)], &Default::default())
+        .expect_err("a manifest without files");
+    assert!(
+        alone
+            .to_string()
+            .contains("no route files are governed by this manifest"),
+        "{style}: {alone}"
+    );
+
     // Without ownership, prune is refused and nothing is sent.
     emulator.clear_requests();
     let refused = reconcile::plan(&gateway, &routes, &PlanOptions::default().prune(true))
