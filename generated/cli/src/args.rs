@@ -79,9 +79,8 @@ pub struct GatewayArgs {
 impl GatewayArgs {
     /// The gateway these ids name; both are needed.
     pub fn gateway<'a>(&self, client: &'a Client) -> Result<Gateway<'a>, String> {
-        let missing = |flag: &str, env: &str| {
-            format!("the gateway is not named: give --{flag} (or {env}), or a {MANIFEST_FILE}")
-        };
+        let missing =
+            |flag: &str, env: &str| format!("the gateway is not named: give --{flag} (or {env})");
         let account = self
             .account_id
             .clone()
@@ -101,7 +100,9 @@ impl GatewayArgs {
         manifest: Option<&ManifestAt>,
     ) -> Result<Gateway<'a>, String> {
         match manifest {
-            None => self.gateway(client),
+            None => self
+                .gateway(client)
+                .map_err(|e| format!("{e}, or a {MANIFEST_FILE} beside the route files")),
             Some(at) => {
                 let (account, gateway) = at
                     .ids(self.account_id.as_deref(), self.gateway_id.as_deref())

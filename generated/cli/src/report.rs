@@ -184,7 +184,10 @@ pub fn plan(plan: &Plan) -> String {
     let summary = plan.summary();
     let _ = writeln!(text, "\n{summary}");
     if summary.extra > 0 {
-        text.push_str("routes not in any file are left alone; `apply --prune` deletes them\n");
+        text.push_str(
+            "routes not in any file are left alone; `apply --prune` deletes those the \
+             directory's routes.manifest.json owns\n",
+        );
     }
     if summary.not_managed > 0 {
         text.push_str("routes not managed here are outside the manifest's `owns`; never deleted\n");
