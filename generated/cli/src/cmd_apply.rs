@@ -21,18 +21,24 @@ pub struct ApplyArgs {
     pub prune: bool,
 }
 
-/// Plans every directory, then applies each plan in turn; a failure stops there.
+/// Plans every directory, then applies each plan in turn; a failure stops there, and the JSON
+/// document then holds what every directory had done.
 pub async fn run(client: &Client, args: &ApplyArgs) -> Result<Outcome, String> {
     let planned = directories::plan_all(&args.reconcile, client, args.prune).await?;
     let json = args.reconcile.gateway.json();
     let several = planned.len() > 1;
     let mut documents = Vec::new();
+    let mut failure = None;
     for directory in &planned {
         if several && !json {
             print::out(&directories::heading(directory));
         }
-        let document = apply_one(&directory.gateway, &directory.plan, json).await?;
+        let (document, failed) = apply_one(&directory.gateway, &directory.plan, json).await;
         documents.push(document);
+        if failed.is_some() {
+            failure = failed;
+            break;
+        }
     }
     if json {
         match documents.as_slice() {
@@ -43,15 +49,16 @@ pub async fn run(client: &Client, args: &ApplyArgs) -> Result<Outcome, String> {
             ),
         }
     }
-    Ok(Outcome::Done)
+    failure.map_or(Ok(Outcome::Done), Err)
 }
 
-/// Applies one plan, printing each route's line as it is done (text); its JSON document.
+/// Applies one plan, printing each route's line as it is done (text); its JSON document (with
+/// `summary` when it completed), and the failure that stopped it.
 async fn apply_one(
     gateway: &Gateway<'_>,
     plan: &Plan,
     json: bool,
-) -> Result<serde_json::Value, String> {
+) -> (serde_json::Value, Option<String>) {
     let line = |applied: &Applied| {
         if !json {
             print::out(&report::applied(std::slice::from_ref(applied)));
@@ -62,13 +69,8 @@ async fn apply_one(
             if !json && done.is_empty() {
                 print::out(&report::applied(&done));
             }
-            Ok(json!({"applied": done, "summary": plan.summary()}))
+            (json!({"applied": done, "summary": plan.summary()}), None)
         }
-        Err(failed) => {
-            if json {
-                print::json(&json!({"applied": failed.done}), true);
-            }
-            Err(failed.to_string())
-        }
+        Err(failed) => (json!({"applied": failed.done}), Some(failed.to_string())),
     }
 }
