@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{ArgMatches, Args, ValueEnum};
-use cloudflare_dynamic_routing::reconcile::{Progress, ReadOptions};
+use cloudflare_dynamic_routing::reconcile::{MANIFEST_FILE, ManifestAt, Progress, ReadOptions};
 use cloudflare_dynamic_routing::route_file::{self, Checks, RouteFile};
 use cloudflare_dynamic_routing::{Client, Gateway};
 
@@ -71,15 +71,45 @@ pub struct GatewayArgs {
     #[arg(long, value_name = "N", default_value_t = ReadOptions::DEFAULT_CONCURRENCY)]
     pub concurrency: NonZeroUsize,
     #[arg(long, value_name = "account-id", env = ACCOUNT_ENV, help = ACCOUNT_HELP)]
-    pub account_id: String,
+    pub account_id: Option<String>,
     #[arg(long, value_name = "gateway-id", env = GATEWAY_ENV, help = GATEWAY_HELP)]
-    pub gateway_id: String,
+    pub gateway_id: Option<String>,
 }
 
 impl GatewayArgs {
-    /// The gateway these ids name.
-    pub fn gateway<'a>(&self, client: &'a Client) -> Gateway<'a> {
-        client.gateway(self.account_id.clone(), self.gateway_id.clone())
+    /// The gateway these ids name; both are needed.
+    pub fn gateway<'a>(&self, client: &'a Client) -> Result<Gateway<'a>, String> {
+        let missing =
+            |flag: &str, env: &str| format!("the gateway is not named: give --{flag} (or {env})");
+        let account = self
+            .account_id
+            .clone()
+            .ok_or_else(|| missing("account-id", ACCOUNT_ENV))?;
+        let gateway = self
+            .gateway_id
+            .clone()
+            .ok_or_else(|| missing("gateway-id", GATEWAY_ENV))?;
+        Ok(client.gateway(account, gateway))
+    }
+
+    /// The gateway `manifest` names, or these ids without one; an id given here that
+    /// contradicts the manifest is an error, never a silent switch.
+    pub fn gateway_of<'a>(
+        &self,
+        client: &'a Client,
+        manifest: Option<&ManifestAt>,
+    ) -> Result<Gateway<'a>, String> {
+        match manifest {
+            None => self
+                .gateway(client)
+                .map_err(|e| format!("{e}, or a {MANIFEST_FILE} beside the route files")),
+            Some(at) => {
+                let (account, gateway) = at
+                    .ids(self.account_id.as_deref(), self.gateway_id.as_deref())
+                    .map_err(|e| e.to_string())?;
+                Ok(client.gateway(account, gateway))
+            }
+        }
     }
 
     /// Whether `--output json` was asked for.

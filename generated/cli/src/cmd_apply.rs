@@ -1,21 +1,22 @@
-//! `routes apply`: the route files planned as `plan` plans them, or a plan `plan --out` saved
-//! (`--plan FILE`, applied only if nothing it depends on changed: `reconcile::apply_saved`),
-//! then applied (`reconcile::apply_each`); in text each route's line as soon as it is done, so
-//! a failure part way leaves on standard output what was done before it. A plan that deletes is
-//! confirmed first (`confirm`). A deployment that reads do not show yet is done (exit 0) with a
-//! warning on standard error.
+//! `routes apply`: the route files planned as `plan` plans them (every directory against its own
+//! gateway), or a plan `plan --out` saved (`--plan FILE`, applied only if nothing it depends on
+//! changed: `reconcile::apply_saved`), then applied (`reconcile::apply_each`); in text each
+//! route's line as soon as it is done, so a failure part way leaves on standard output what was
+//! done before it. A plan that deletes is confirmed first (`confirm`). A deployment that reads
+//! do not show yet is done (exit 0) with a warning on standard error.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
-use cloudflare_dynamic_routing::Client;
 use cloudflare_dynamic_routing::reconcile::{
-    self, Applied, Outcome as Done, ReconcileError, SavedPlan, SavedPlanError,
+    self, Applied, ApplyError, Outcome as Done, Plan, ReconcileError, SavedPlan, SavedPlanError,
 };
-use serde_json::json;
+use cloudflare_dynamic_routing::{Client, Gateway};
+use serde_json::{Value, json};
 
 use crate::cmd_plan::ReconcileArgs;
-use crate::{Outcome, confirm, print, report};
+use crate::directories::Save;
+use crate::{Outcome, confirm, directories, print, report};
 
 /// `apply`'s arguments.
 #[derive(Args, Debug)]
@@ -23,7 +24,8 @@ use crate::{Outcome, confirm, print, report};
 pub struct ApplyArgs {
     #[command(flatten)]
     pub reconcile: ReconcileArgs,
-    /// Delete the routes on the gateway that no file describes (without it they are left alone)
+    /// Delete the routes the directory owns (its routes.manifest.json) that no file describes
+    /// (without it they are left alone; without a manifest it is refused)
     #[arg(long, conflicts_with = "plan")]
     pub prune: bool,
     /// Apply the plan `plan --out FILE` saved, instead of route files: exactly it, or nothing
@@ -35,56 +37,106 @@ pub struct ApplyArgs {
     pub yes: bool,
 }
 
-/// Plans (or reads the saved plan), confirms any deletion, then applies the plan.
+/// Applies the saved plan, or plans every directory (confirming any deletion) and applies each
+/// plan in turn; a failure stops there, and the JSON document then holds what was done.
 pub async fn run(client: &Client, args: &ApplyArgs) -> Result<Outcome, String> {
-    let gateway = args.reconcile.gateway.gateway(client);
+    if let Some(path) = &args.plan {
+        return apply_saved(client, args, path).await;
+    }
+    let planned = directories::plan_all(&args.reconcile, client, args.prune, Save::No).await?;
+    for directory in &planned {
+        confirm::deletions(&directory.plan, args.yes)?;
+    }
     let json = args.reconcile.gateway.json();
-    let line = |applied: &Applied| {
+    let several = planned.len() > 1;
+    let mut documents = Vec::new();
+    let mut failure = None;
+    for directory in &planned {
+        if several && !json {
+            print::out(&directories::heading(directory));
+        }
+        let result = reconcile::apply_each(&directory.gateway, &directory.plan, line(json)).await;
+        let (document, failed) = report_one(&directory.plan, result.map_err(Box::new), json);
+        documents.push(document);
+        if failed.is_some() {
+            failure = failed;
+            break;
+        }
+    }
+    if json {
+        match documents.as_slice() {
+            [one] => print::json(one, true),
+            several => print::json(
+                &json!({"directories": several, "summary": directories::total(&planned)}),
+                true,
+            ),
+        }
+    }
+    failure.map_or(Ok(Outcome::Done), Err)
+}
+
+/// `apply --plan FILE`: the saved plan's gateway (flags naming another are refused by
+/// `apply_saved`), its deletions confirmed, then exactly it or nothing.
+async fn apply_saved(client: &Client, args: &ApplyArgs, path: &Path) -> Result<Outcome, String> {
+    let saved = SavedPlan::read_from(path).map_err(|e| e.to_string())?;
+    let ids = &args.reconcile.gateway;
+    let gateway: Gateway<'_> = client.gateway(
+        ids.account_id
+            .clone()
+            .unwrap_or_else(|| saved.account_id.clone()),
+        ids.gateway_id
+            .clone()
+            .unwrap_or_else(|| saved.gateway_id.clone()),
+    );
+    let plan = saved.plan();
+    confirm::deletions(&plan, args.yes)?;
+    let json = ids.json();
+    let result = reconcile::apply_saved(&gateway, &saved, &ids.read_options(), line(json)).await;
+    let result = match result {
+        Ok(done) => Ok(done),
+        Err(ReconcileError::Apply(failed)) => Err(failed),
+        Err(ReconcileError::SavedPlan(SavedPlanError::Stale(changes))) => {
+            if json {
+                print::json(&json!({"applied": [], "stale": changes}), true);
+            }
+            return Err(SavedPlanError::Stale(changes).to_string());
+        }
+        Err(error) => return Err(error.to_string()),
+    };
+    let (document, failed) = report_one(&plan, result, json);
+    if json {
+        print::json(&document, true);
+    }
+    failed.map_or(Ok(Outcome::Done), Err)
+}
+
+/// Prints each route's line as soon as it is done (text).
+fn line(json: bool) -> impl Fn(&Applied) {
+    move |applied: &Applied| {
         if !json {
             print::out(&report::applied(std::slice::from_ref(applied)));
         }
-    };
-    let (plan, result) = match &args.plan {
-        Some(path) => {
-            let saved = SavedPlan::read_from(path).map_err(|e| e.to_string())?;
-            let plan = saved.plan();
-            confirm::deletions(&plan, args.yes)?;
-            let read = args.reconcile.gateway.read_options();
-            let result = reconcile::apply_saved(&gateway, &saved, &read, &line).await;
-            (plan, result)
-        }
-        None => {
-            let plan = args.reconcile.plan(&gateway, args.prune).await?;
-            confirm::deletions(&plan, args.yes)?;
-            let result = reconcile::apply_each(&gateway, &plan, &line).await;
-            (plan, result.map_err(ReconcileError::from))
-        }
-    };
+    }
+}
+
+/// One plan's result: warnings for deployments reads do not show yet, its JSON document (with
+/// `summary` when it completed), and the failure that stopped it.
+fn report_one(
+    plan: &Plan,
+    result: Result<Vec<Applied>, Box<ApplyError>>,
+    json: bool,
+) -> (Value, Option<String>) {
     match result {
         Ok(done) => {
             for (name, version) in done.iter().filter_map(unseen_deployment) {
                 print::note(&report::not_yet_visible(name, version));
             }
-            if json {
-                print::json(&json!({"applied": done, "summary": plan.summary()}), true);
-            } else if done.is_empty() {
+            if !json && done.is_empty() {
                 print::out(&report::applied(&done));
             }
-            Ok(Outcome::Done)
+            (json!({"applied": done, "summary": plan.summary()}), None)
         }
-        Err(ReconcileError::Apply(failed)) => {
-            if json {
-                print::json(&json!({"applied": failed.done}), true);
-            }
-            Err(failed.to_string())
-        }
-        Err(ReconcileError::SavedPlan(SavedPlanError::Stale(changes))) => {
-            if json {
-                print::json(&json!({"applied": [], "stale": changes}), true);
-            }
-            Err(SavedPlanError::Stale(changes).to_string())
-        }
-        Err(error) => Err(error.to_string()),
+        Err(failed) => (json!({"applied": failed.done}), Some(failed.to_string())),
     }
 }
 

@@ -1,11 +1,13 @@
 //! `routes export`: every route on the gateway written as a route file (id pinned) into a
-//! directory, by `reconcile::export`; this command only prints what was written.
+//! directory, with the directory's manifest (the gateway, owning all of it), by
+//! `reconcile::export`; this command only prints what was written. A directory that already has
+//! a manifest is exported from its gateway (a flag naming another is an error).
 
 use std::path::PathBuf;
 
 use clap::Args;
 use cloudflare_dynamic_routing::Client;
-use cloudflare_dynamic_routing::reconcile::{self, Overwrite};
+use cloudflare_dynamic_routing::reconcile::{self, MANIFEST_FILE, Manifest, ManifestAt, Overwrite};
 
 use crate::args::GatewayArgs;
 use crate::{Outcome, print, report};
@@ -25,7 +27,17 @@ pub struct ExportArgs {
 
 /// Exports, and lists the files written.
 pub async fn run(client: &Client, args: &ExportArgs) -> Result<Outcome, String> {
-    let gateway = args.gateway.gateway(client);
+    let existing = args.dir.join(MANIFEST_FILE);
+    let manifest = if existing.is_file() {
+        let manifest = Manifest::read(&existing).map_err(|e| e.to_string())?;
+        Some(ManifestAt {
+            path: existing,
+            manifest,
+        })
+    } else {
+        None
+    };
+    let gateway = args.gateway.gateway_of(client, manifest.as_ref())?;
     let overwrite = if args.force {
         Overwrite::Replace
     } else {
@@ -41,6 +53,11 @@ pub async fn run(client: &Client, args: &ExportArgs) -> Result<Outcome, String> 
         print::json(&report::exported_json(&export, &paths), true);
     } else {
         print::out(&report::exported(&export, &paths));
+        let manifest = args.dir.join(MANIFEST_FILE);
+        print::out(&format!(
+            "wrote {} (this directory owns the whole gateway; see `routes plan --prune`)\n",
+            manifest.display()
+        ));
     }
     Ok(Outcome::Done)
 }

@@ -19,7 +19,7 @@ pub struct HistoryArgs {
 
 /// Prints the history.
 pub async fn run(client: &Client, args: &HistoryArgs) -> Result<Outcome, String> {
-    let gateway = args.gateway.gateway(client);
+    let gateway = args.gateway.gateway(client)?;
     let history = reconcile::history(&gateway, &args.route.route, &args.gateway.read_options())
         .await
         .map_err(|e| e.to_string())?;

@@ -26,7 +26,7 @@ pub struct RollbackArgs {
 
 /// Rolls back, and says what it did.
 pub async fn run(client: &Client, args: &RollbackArgs) -> Result<Outcome, String> {
-    let gateway = args.gateway.gateway(client);
+    let gateway = args.gateway.gateway(client)?;
     let mut options = RollbackOptions::default().read(args.gateway.read_options());
     options.to = args.to.clone();
     options.expect_live = args.expect_live.clone();

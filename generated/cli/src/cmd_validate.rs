@@ -43,8 +43,7 @@ pub fn run(args: &ValidateArgs, cases: Cases) -> Result<Outcome, String> {
         },
     };
     print::out(&report::checked(&checked, what));
-    let passed = checked.duplicates.is_empty() && checked.files.iter().all(|(_, r)| r.is_ok());
-    Ok(if passed {
+    Ok(if checked.passed() {
         Outcome::Done
     } else {
         Outcome::Refused

@@ -20,6 +20,7 @@ mod cmd_rollback;
 mod cmd_schema;
 mod cmd_validate;
 mod confirm;
+mod directories;
 mod operation;
 mod output;
 mod print;
@@ -159,7 +160,7 @@ async fn dispatch(command: HandCommand) -> Result<Outcome, String> {
     match command {
         HandCommand::Validate(args) => cmd_validate::run(&args, Cases::Skip),
         HandCommand::Test(args) => cmd_validate::run(&args, Cases::Run),
-        HandCommand::Schema => cmd_schema::run(),
+        HandCommand::Schema(args) => cmd_schema::run(&args),
         HandCommand::Graph(args) => cmd_graph::run(&args),
         HandCommand::Explain(args) => cmd_explain::run(&args),
         HandCommand::Plan(args) => {

@@ -31,6 +31,17 @@ fn paint(style: Style, text: &str) -> String {
 /// files naming one route.
 pub fn checked(checked: &Checked, what: impl Fn(&RouteFile) -> String) -> String {
     let mut text = String::new();
+    for at in &checked.manifests {
+        let manifest = &at.manifest;
+        let _ = writeln!(
+            text,
+            "ok {} (account {}, gateway {}, owns {})",
+            at.path.display(),
+            manifest.account_id,
+            manifest.gateway_id,
+            manifest.owns
+        );
+    }
     for (file, result) in &checked.files {
         match result {
             Ok(route) => {
@@ -49,7 +60,7 @@ pub fn checked(checked: &Checked, what: impl Fn(&RouteFile) -> String) -> String
             }
         }
     }
-    for problem in &checked.duplicates {
+    for problem in checked.duplicates.iter().chain(&checked.not_owned) {
         let _ = writeln!(text, "error: {problem}");
     }
     text
@@ -119,6 +130,7 @@ pub fn plan(plan: &Plan) -> String {
             Action::Unchanged => continue,
             Action::Extra => ("not in files", QUIET),
             Action::Delete => ("delete", REMOVE),
+            Action::NotManaged => ("not managed here", QUIET),
         };
         let source = match &route.source {
             Some(path) => path.display().to_string(),
@@ -157,7 +169,7 @@ pub fn plan(plan: &Plan) -> String {
             Action::Delete => {
                 let _ = writeln!(details, "  {} {}: deleted", paint(REMOVE, "-"), route.name);
             }
-            Action::Unchanged | Action::Extra => {}
+            Action::Unchanged | Action::Extra | Action::NotManaged => {}
         }
     }
     let mut text = if rows.is_empty() {
@@ -172,7 +184,13 @@ pub fn plan(plan: &Plan) -> String {
     let summary = plan.summary();
     let _ = writeln!(text, "\n{summary}");
     if summary.extra > 0 {
-        text.push_str("routes not in any file are left alone; `apply --prune` deletes them\n");
+        text.push_str(
+            "routes not in any file are left alone; `apply --prune` deletes those the \
+             directory's routes.manifest.json owns\n",
+        );
+    }
+    if summary.not_managed > 0 {
+        text.push_str("routes not managed here are outside the manifest's `owns`; never deleted\n");
     }
     text
 }

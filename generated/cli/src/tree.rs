@@ -18,6 +18,7 @@ use crate::cmd_graph::GraphArgs;
 use crate::cmd_history::HistoryArgs;
 use crate::cmd_plan::PlanArgs;
 use crate::cmd_rollback::RollbackArgs;
+use crate::cmd_schema::SchemaArgs;
 use crate::cmd_validate::ValidateArgs;
 use crate::generated::commands::{Cli, CliCommand};
 use crate::output::Output;
@@ -31,9 +32,9 @@ pub enum HandCommand {
     /// Run the route files' cases offline; exit 1 if any fails, showing the paths the request
     /// took
     Test(ValidateArgs),
-    /// Print the JSON Schema of route files, for editors (the checked-in copy is
-    /// generated/client/route-file.schema.json)
-    Schema,
+    /// Print the JSON Schema of route files, or with --manifest of routes.manifest.json, for
+    /// editors (the checked-in copies are generated/client/*.schema.json)
+    Schema(SchemaArgs),
     /// Draw a route file's graph as Mermaid or Graphviz DOT, offline
     Graph(GraphArgs),
     /// Show where a request would go through a route file's graph, offline

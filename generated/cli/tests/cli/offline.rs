@@ -106,6 +106,53 @@ fn validate_with_nothing_to_check_or_a_broken_file_says_so() {
     );
 }
 
+/// `validate` checks a directory's manifest: a good one is a line, a broken one or a route
+/// file outside its `owns` is exit 1 naming the file; the manifest is never read as a route.
+#[test]
+fn validate_checks_the_manifest_and_what_it_owns() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let route = json!({"name": "team-a-support", "elements": fixtures::graph()});
+    write(dir.path(), "team-a-support.json", &route);
+    let manifest = json!({"account_id": "acct", "gateway_id": "gw", "owns": ["team-a-*"]});
+    write(dir.path(), "routes.manifest.json", &manifest);
+    let (code, out, err) = run(routes().arg("validate").arg(dir.path()));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains(
+            "routes.manifest.json (account acct, gateway gw, owns routes named `team-a-*`)"
+        ),
+        "{out}"
+    );
+    assert_eq!(
+        out.lines().count(),
+        2,
+        "the manifest is not a route file: {out}"
+    );
+
+    let other = json!({"name": "team-b-support", "elements": fixtures::graph()});
+    write(dir.path(), "team-b-support.json", &other);
+    let (code, out, _) = run(routes().arg("validate").arg(dir.path()));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("team-b-support.json: route `team-b-support` is not owned by this directory"),
+        "{out}"
+    );
+
+    write(
+        dir.path(),
+        "routes.manifest.json",
+        &json!({"account_id": "acct", "gateway_id": "gw", "owns": "all"}),
+    );
+    let (code, out, err) = run(routes().arg("validate").arg(dir.path()));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        err.contains(
+            "routes.manifest.json: not a usable manifest: `owns` is \"gateway\" or a list"
+        ),
+        "{err}"
+    );
+}
+
 #[test]
 fn graph_draws_mermaid_or_dot_and_explain_follows_a_request() {
     let dir = tempfile::tempdir().expect("a temporary folder");
@@ -188,6 +235,20 @@ fn test_runs_the_cases_and_schema_prints_the_route_file_schema() {
     assert_eq!(
         out, checked_in,
         "generated/client/route-file.schema.json is stale: run `cargo run -p cloudflare-dynamic-routing-cli -- schema > generated/client/route-file.schema.json`"
+    );
+
+    let (code, out, err) = run(routes().args(["schema", "--manifest"]));
+    assert_eq!(code, 0, "{err}");
+    let schema: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(schema["title"], "Manifest");
+    assert_eq!(
+        schema["required"],
+        json!(["account_id", "gateway_id", "owns"])
+    );
+    let checked_in = include_str!("../../../client/routes-manifest.schema.json");
+    assert_eq!(
+        out, checked_in,
+        "generated/client/routes-manifest.schema.json is stale: run `cargo run -p cloudflare-dynamic-routing-cli -- schema --manifest > generated/client/routes-manifest.schema.json`"
     );
 }
 

@@ -236,15 +236,24 @@ fn bad_arguments_exit_2_or_1_for_plan_and_diff() {
     assert_eq!(no_account.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&no_account.stderr).contains("--account-id"));
     // `plan` and `diff` exit 2 for "changes", so their bad usage is 1: CI cannot mistake a
-    // missing gateway for a difference.
+    // missing gateway for a difference. The files are read first (a manifest may name the
+    // gateway), so the directory holds one.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let route = json!({"name": "support", "elements": fixtures::graph()});
+    std::fs::write(dir.path().join("support.json"), route.to_string()).expect("write");
     for gate in ["plan", "diff"] {
         let no_gateway = routes(&server)
             .env_remove("CLOUDFLARE_GATEWAY_ID")
-            .args([gate, "routes/"])
+            .arg(gate)
+            .arg(dir.path())
             .output()
             .expect("runs");
         assert_eq!(no_gateway.status.code(), Some(1), "{gate}");
-        assert!(String::from_utf8_lossy(&no_gateway.stderr).contains("--gateway-id"));
+        let stderr = String::from_utf8_lossy(&no_gateway.stderr);
+        assert!(
+            stderr.contains("--gateway-id") && stderr.contains("routes.manifest.json"),
+            "{stderr}"
+        );
     }
 }
 

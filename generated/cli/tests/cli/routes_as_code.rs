@@ -4,8 +4,10 @@
 //! live API's read lag; invalid → nothing sent), a directory planned and applied, rename with a
 //! pinned id, prune, export then plan, rollback (repeated, `--expect-live`, deployments reads
 //! do not show yet), history, an existing version redeployed, a failing route test, the exact
-//! requests a plan makes, and a saved plan (`plan --out`, `apply --plan`) applied as reviewed
-//! or refused as stale; off a terminal, deleting needs `--yes`. Every exit code is asserted;
+//! requests a plan makes, a saved plan (`plan --out`, `apply --plan`) applied as reviewed or
+//! refused as stale (off a terminal, deleting needs `--yes`), and ownership by manifest (prune
+//! by pattern or whole gateway, refusals, two directories on two gateways in one run). Every
+//! exit code is asserted;
 //! writes are counted from what the emulator received.
 
 use assert_cmd::Command;
@@ -300,6 +302,15 @@ async fn a_directory_converges(config: EmulatorConfig) {
     assert!(
         out.contains(&format!("{} routes exported", OTHER_ROUTES + 2)),
         "{style}: {out}"
+    );
+    let manifest: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("exported/routes.manifest.json")).expect("a manifest"),
+    )
+    .expect("JSON");
+    assert_eq!(
+        manifest,
+        json!({"account_id": ACCOUNT, "gateway_id": GATEWAY, "owns": "gateway"}),
+        "{style}: export names the gateway it read and owns all of it"
     );
     let support = std::fs::read_to_string(dir.join("exported/support.json")).expect("exported");
     assert!(
@@ -914,6 +925,12 @@ async fn saved_plans(config: EmulatorConfig) {
         "new.json",
         &json!({"name": "new", "elements": fixtures::graph()}),
     );
+    // The directory owns the whole gateway, so the plan may prune.
+    std::fs::write(
+        dir.join("routes/routes.manifest.json"),
+        json!({"account_id": ACCOUNT, "gateway_id": GATEWAY, "owns": "gateway"}).to_string(),
+    )
+    .expect("a manifest");
     // Saved with the Global API key scheme: neither it nor the email is in the file.
     let mut plan = routes(&emulator);
     plan.env_remove("CLOUDFLARE_API_TOKEN")
@@ -1051,3 +1068,230 @@ async fn saved_plans(config: EmulatorConfig) {
 }
 
 in_both_styles!(saved_plans: saved_plans_against_the_documented_style, saved_plans_against_the_live_style);
+
+/// Writes `<dir>/<folder>/routes.manifest.json` naming `gateway` and owning `owns`, and a route
+/// file per name.
+fn managed(dir: &std::path::Path, folder: &str, gateway: &str, owns: Value, names: &[&str]) {
+    let folder = dir.join(folder);
+    std::fs::create_dir_all(&folder).expect("a folder");
+    let manifest = json!({"account_id": ACCOUNT, "gateway_id": gateway, "owns": owns});
+    std::fs::write(folder.join("routes.manifest.json"), manifest.to_string()).expect("write");
+    for name in names {
+        let route = json!({"name": name, "elements": fixtures::graph()});
+        std::fs::write(folder.join(format!("{name}.json")), route.to_string()).expect("write");
+    }
+}
+
+/// The emulator's route names on `gateway`, sorted.
+async fn names_on(emulator: &Emulator, gateway: &str) -> Vec<String> {
+    let client = cloudflare_dynamic_routing::Client::builder()
+        .base_url(emulator.base_url())
+        .api_token(support::TOKEN)
+        .build()
+        .expect("a client");
+    let routes: Vec<_> = futures_util::TryStreamExt::try_collect(
+        client
+            .gateway(ACCOUNT, gateway)
+            .routes(cloudflare_dynamic_routing::reconcile::ReadOptions::DEFAULT_PER_PAGE),
+    )
+    .await
+    .expect("listed");
+    let mut names: Vec<String> = routes.into_iter().map(|r| r.name).collect();
+    names.sort();
+    names
+}
+
+/// Ownership from the command line: prune without a manifest is refused (exit 1, nothing
+/// sent); a gateway flag contradicting the manifest is an error (exit 1, nothing sent); a
+/// manifest owning `team-a-*` prunes exactly team A's extra route and lists the others as not
+/// managed here; a file outside its patterns is refused; two directories on two gateways plan
+/// and apply in one run, one summary and one exit code; a manifest owning the whole gateway
+/// prunes every route no file describes.
+async fn ownership(config: EmulatorConfig) {
+    let style = config.style.name();
+    let emulator = busy_gateway(config).await;
+    for name in ["team-a-support", "team-a-old", "team-b-support"] {
+        emulator
+            .seed_route(ACCOUNT, GATEWAY, name, fixtures::graph())
+            .expect("seeded");
+    }
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let dir = dir.path();
+    emulator.clear_requests();
+
+    // No manifest: --prune is refused, saying how to declare ownership.
+    write_route(
+        dir,
+        "team-a-support.json",
+        &json!({"name": "team-a-support", "elements": fixtures::graph()}),
+    );
+    let (code, out, err) = run_args(&emulator, dir, &["apply", "routes", "--prune"]);
+    assert_eq!(code, 1, "{style}: {out}");
+    assert!(
+        err.contains("routes.manifest.json") && err.contains("\"owns\": \"gateway\""),
+        "{style}: {err}"
+    );
+    assert!(emulator.requests().is_empty(), "{style}: nothing was sent");
+
+    // A manifest for team A; a flag naming another gateway is an error.
+    managed(
+        dir,
+        "team-a",
+        GATEWAY,
+        json!(["team-a-*"]),
+        &["team-a-support", "team-a-new"],
+    );
+    let (code, _, err) = run_args(
+        &emulator,
+        dir,
+        &["plan", "team-a", "--gateway-id", "gw-other"],
+    );
+    assert_eq!(code, 1, "{style}: {err}");
+    assert!(
+        err.contains("names gateway_id `gw-1`, but `gw-other` was given"),
+        "{style}: {err}"
+    );
+    assert!(emulator.requests().is_empty(), "{style}: nothing was sent");
+
+    // validate checks the manifest too.
+    let (code, out, err) = run_args(&emulator, dir, &["validate", "team-a"]);
+    assert_eq!(code, 0, "{style}: {err}");
+    assert!(
+        out.contains("ok team-a/routes.manifest.json (account acct-1, gateway gw-1, owns routes named `team-a-*`)"),
+        "{style}: {out}"
+    );
+
+    // Prune by pattern: only team A's extra route is deleted.
+    let (code, plan) = {
+        let (code, out, err) = run_args(
+            &emulator,
+            dir,
+            &["plan", "team-a", "--prune", "--output", "json"],
+        );
+        assert_eq!(code, 2, "{style}: {err}");
+        (code, serde_json::from_str::<Value>(&out).expect("JSON"))
+    };
+    assert_eq!(code, 2);
+    assert_eq!(plan["summary"]["delete"], 1, "{style}");
+    assert_eq!(plan["summary"]["not_managed"], OTHER_ROUTES + 1, "{style}");
+    let deleted: Vec<&str> = plan["routes"]
+        .as_array()
+        .expect("routes")
+        .iter()
+        .filter(|r| r["action"] == "delete")
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    assert_eq!(deleted, ["team-a-old"], "{style}");
+    let (code, out, _) = run_args(&emulator, dir, &["plan", "team-a", "--prune"]);
+    assert_eq!(code, 2, "{style}");
+    assert!(out.contains("not managed here"), "{style}: {out}");
+    emulator.clear_requests();
+    let (code, out, err) = run_args(&emulator, dir, &["apply", "team-a", "--prune", "--yes"]);
+    assert_eq!(code, 0, "{style}: {err}");
+    assert!(
+        out.contains("team-a-old (route-") && out.contains("deleted"),
+        "{style}: {out}"
+    );
+    assert_eq!(
+        writes_since(&emulator),
+        [Operation::CreateRoute, Operation::DeleteRoute],
+        "{style}"
+    );
+    let names = names_on(&emulator, GATEWAY).await;
+    assert!(
+        names.contains(&"team-b-support".to_string()) && names.contains(&"other-00".to_string()),
+        "{style}: other teams' routes are untouched"
+    );
+    assert!(!names.contains(&"team-a-old".to_string()), "{style}");
+
+    // A file the directory does not own: refused, nothing sent.
+    emulator.clear_requests();
+    let stray = json!({"name": "team-b-support", "elements": fixtures::graph()});
+    std::fs::write(dir.join("team-a/team-b-support.json"), stray.to_string()).expect("write");
+    let (code, _, err) = run_args(&emulator, dir, &["plan", "team-a"]);
+    assert_eq!(code, 1, "{style}: {err}");
+    assert!(
+        err.contains("route `team-b-support` is not owned by this directory"),
+        "{style}: {err}"
+    );
+    std::fs::remove_file(dir.join("team-a/team-b-support.json")).expect("removed");
+    assert!(emulator.requests().is_empty(), "{style}: nothing was sent");
+
+    // Two directories, two gateways, one run: staging owns a fresh gateway whole.
+    managed(
+        dir,
+        "staging",
+        "gw-staging",
+        json!("gateway"),
+        &["team-a-support"],
+    );
+    emulator
+        .seed_route(ACCOUNT, "gw-staging", "leftover", fixtures::graph())
+        .expect("seeded");
+    // CLOUDFLARE_GATEWAY_ID names team A's gateway, which contradicts staging's manifest.
+    let (code, _, err) = run_args(&emulator, dir, &["plan", "team-a", "staging"]);
+    assert_eq!(code, 1, "{style}: {err}");
+    assert!(
+        err.contains("staging/routes.manifest.json names gateway_id `gw-staging`, but `gw-1`"),
+        "{style}: {err}"
+    );
+    assert!(emulator.requests().is_empty(), "{style}: nothing was sent");
+    let unscoped = |args: &[&str]| {
+        support::run(
+            routes(&emulator)
+                .env_remove("CLOUDFLARE_GATEWAY_ID")
+                .current_dir(dir)
+                .args(args),
+        )
+    };
+    let (code, out, err) = unscoped(&["plan", "team-a", "staging", "--prune"]);
+    assert_eq!(code, 2, "{style}: {err}");
+    assert!(
+        out.contains("== team-a/routes.manifest.json (account acct-1, gateway gw-1)")
+            && out.contains("== staging/routes.manifest.json (account acct-1, gateway gw-staging)")
+            && out.contains("in all: 1 to create, 0 to update, 1 to delete, 2 unchanged"),
+        "{style}: {out}"
+    );
+    assert_eq!(writes_since(&emulator), [], "{style}: plan writes nothing");
+    let (code, out, err) = unscoped(&["apply", "team-a", "staging", "--prune", "--yes"]);
+    assert_eq!(code, 0, "{style}: {err}");
+    assert!(
+        out.contains("leftover (route-") && out.contains("deleted"),
+        "{style}: {out}"
+    );
+    assert_eq!(
+        names_on(&emulator, "gw-staging").await,
+        ["team-a-support"],
+        "{style}: staging applied to its own gateway"
+    );
+    let (code, out, err) = unscoped(&["plan", "team-a", "staging", "--prune", "--output", "json"]);
+    assert_eq!(code, 0, "{style}: {out}{err}");
+    let both: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(
+        both["directories"].as_array().map(Vec::len),
+        Some(2),
+        "{style}"
+    );
+    assert_eq!(
+        both["directories"][1]["gateway_id"], "gw-staging",
+        "{style}"
+    );
+
+    // The whole gateway: every route no file describes is deleted.
+    managed(dir, "whole", GATEWAY, json!("gateway"), &["team-a-support"]);
+    emulator.clear_requests();
+    let (code, _, err) = run_args(&emulator, dir, &["apply", "whole", "--prune", "--yes"]);
+    assert_eq!(code, 0, "{style}: {err}");
+    assert_eq!(
+        writes_since(&emulator).len(),
+        OTHER_ROUTES + 2,
+        "{style}: each other route deleted"
+    );
+    assert_eq!(
+        names_on(&emulator, GATEWAY).await,
+        ["team-a-support"],
+        "{style}"
+    );
+}
+
+in_both_styles!(ownership: ownership_against_the_documented_style, ownership_against_the_live_style);

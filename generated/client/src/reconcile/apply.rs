@@ -98,7 +98,7 @@ pub async fn apply_each(
         Action::Update { .. } => Some(0),
         Action::Create { .. } => Some(1),
         Action::Delete => Some(2),
-        Action::Unchanged | Action::Extra => None,
+        Action::Unchanged | Action::Extra | Action::NotManaged => None,
     };
     let mut order: Vec<(usize, &RoutePlan)> = plan
         .routes
@@ -230,6 +230,6 @@ async fn one(gateway: &Gateway<'_>, route: &RoutePlan) -> Result<Option<Applied>
             }
             Err(error) => Err(error.into()),
         },
-        Action::Unchanged | Action::Extra => Ok(None),
+        Action::Unchanged | Action::Extra | Action::NotManaged => Ok(None),
     }
 }

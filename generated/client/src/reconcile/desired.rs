@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use super::directories::{RouteDirectory, directories};
 use super::error::ReconcileError;
+use super::manifest::ManifestAt;
 use crate::route_file::{self, Checks, RouteFile};
 
 /// A route as a file describes it.
@@ -48,27 +50,60 @@ pub struct LoadOptions {
 pub struct Checked {
     /// Each file, in order, with its route or its problems.
     pub files: Vec<(PathBuf, Result<RouteFile, Vec<String>>)>,
-    /// Two files naming one route (by name, or by pinned id), one line each.
+    /// Two files of one directory naming one route (by name, or by pinned id), one line each.
     pub duplicates: Vec<String>,
+    /// The manifests that govern the files, each read and checked.
+    pub manifests: Vec<ManifestAt>,
+    /// Route files their manifest does not own, one line each.
+    pub not_owned: Vec<String>,
+}
+
+impl Checked {
+    /// Whether every file passed and nothing conflicts.
+    pub fn passed(&self) -> bool {
+        self.duplicates.is_empty()
+            && self.not_owned.is_empty()
+            && self.files.iter().all(|(_, result)| result.is_ok())
+    }
+}
+
+/// The routes one manifest governs (or the files without one), read, checked and tested.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesiredDirectory {
+    /// The manifest: the gateway the routes belong on, and what the directory owns.
+    pub manifest: Option<ManifestAt>,
+    /// The routes, in file order.
+    pub routes: Vec<DesiredRoute>,
 }
 
 /// Checks every route file under `paths` (files, or directories searched for `*.json`): each
-/// graph, each file's cases, and two files naming the same route. An error only when there are
-/// no files to check ([`ReconcileError::InvalidFiles`]).
+/// manifest, each graph, each file's cases, two files of one directory naming the same route,
+/// and files their manifest does not own. An error only when there are no files to check
+/// ([`ReconcileError::InvalidFiles`]) or the files cannot be grouped by manifest.
 pub fn check_all(paths: &[PathBuf], options: &LoadOptions) -> Result<Checked, ReconcileError> {
-    let fail = |problem: String| {
-        Err(ReconcileError::InvalidFiles(DesiredError {
-            problems: vec![problem],
-        }))
+    let mut checked = Checked {
+        files: Vec::new(),
+        duplicates: Vec::new(),
+        manifests: Vec::new(),
+        not_owned: Vec::new(),
     };
-    let files = match route_file::discover(paths) {
-        Ok(files) => files,
-        Err(e) => return fail(e.to_string()),
-    };
-    if files.is_empty() {
-        return fail("no route files found (a directory is searched for *.json)".to_string());
+    for group in directories(paths)? {
+        let one = check_group(group, options);
+        checked.files.extend(one.files);
+        checked.duplicates.extend(one.duplicates);
+        checked.manifests.extend(one.manifests);
+        checked.not_owned.extend(one.not_owned);
     }
-    let files: Vec<_> = files
+    if checked.files.is_empty() && checked.manifests.is_empty() {
+        return Err(no_route_files());
+    }
+    Ok(checked)
+}
+
+/// The files of one manifest checked: each file, duplicates among them, files not owned.
+fn check_group(group: RouteDirectory, options: &LoadOptions) -> Checked {
+    let files: Vec<_> = group
+        .files
         .into_iter()
         .map(|source| {
             let result = check(&source, options);
@@ -80,29 +115,103 @@ pub fn check_all(paths: &[PathBuf], options: &LoadOptions) -> Result<Checked, Re
         .filter_map(|(source, result)| Some((source.as_path(), result.as_ref().ok()?)))
         .collect();
     let duplicates = duplicates(&passed);
-    Ok(Checked { files, duplicates })
+    let not_owned = match &group.manifest {
+        Some(at) => not_owned(at, &passed),
+        None => Vec::new(),
+    };
+    Checked {
+        files,
+        duplicates,
+        manifests: group.manifest.into_iter().collect(),
+        not_owned,
+    }
 }
 
 /// Reads every route file under `paths` (files, or directories searched for `*.json`), checks
 /// each graph, runs each file's cases, and refuses two files naming the same route (by name,
 /// or by pinned id). Every problem is reported, not only the first
-/// ([`ReconcileError::InvalidFiles`]).
+/// ([`ReconcileError::InvalidFiles`]). Files governed by several manifests are refused
+/// ([`ReconcileError::SeveralManifests`]): [`load_directories`] keeps them apart.
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Vec<DesiredRoute>, ReconcileError> {
-    let checked = check_all(paths, options)?;
-    let mut problems = Vec::new();
-    let mut routes = Vec::new();
-    for (source, result) in checked.files {
-        match result {
-            Ok(file) => routes.push(DesiredRoute { source, file }),
-            Err(mut found) => problems.append(&mut found),
-        }
+    let mut directories = load_directories(paths, options)?;
+    if directories.len() > 1 {
+        return Err(ReconcileError::SeveralManifests {
+            manifests: directories
+                .iter()
+                .filter_map(|d| Some(d.manifest.as_ref()?.path.clone()))
+                .collect(),
+        });
     }
-    problems.extend(checked.duplicates);
+    Ok(directories.pop().map(|d| d.routes).unwrap_or_default())
+}
+
+/// As [`load`], keeping the routes of each manifest apart (a directory of files without one
+/// is a group too); every problem in every directory is reported before any is used, and a
+/// route file its manifest does not own is one.
+pub fn load_directories(
+    paths: &[PathBuf],
+    options: &LoadOptions,
+) -> Result<Vec<DesiredDirectory>, ReconcileError> {
+    let groups = directories(paths)?;
+    if groups.is_empty() {
+        return Err(no_route_files());
+    }
+    let mut problems = Vec::new();
+    let mut loaded = Vec::new();
+    for group in groups {
+        // A manifest named alone, with no file, would make `prune` empty its gateway.
+        if let (Some(at), true) = (&group.manifest, group.files.is_empty()) {
+            problems.push(format!(
+                "{}: no route files are governed by this manifest; name its directory",
+                at.path.display()
+            ));
+            continue;
+        }
+        let mut checked = check_group(group, options);
+        let mut routes = Vec::new();
+        for (source, result) in checked.files {
+            match result {
+                Ok(file) => routes.push(DesiredRoute { source, file }),
+                Err(mut found) => problems.append(&mut found),
+            }
+        }
+        problems.extend(checked.duplicates);
+        problems.extend(checked.not_owned);
+        loaded.push(DesiredDirectory {
+            manifest: checked.manifests.pop(),
+            routes,
+        });
+    }
     if problems.is_empty() {
-        Ok(routes)
+        Ok(loaded)
     } else {
         Err(DesiredError { problems }.into())
     }
+}
+
+/// The refusal when the paths hold no route file.
+fn no_route_files() -> ReconcileError {
+    ReconcileError::InvalidFiles(DesiredError {
+        problems: vec!["no route files found (a directory is searched for *.json)".to_string()],
+    })
+}
+
+/// Route files whose route the manifest does not own, one line each.
+fn not_owned(at: &ManifestAt, routes: &[(&Path, &RouteFile)]) -> Vec<String> {
+    routes
+        .iter()
+        .filter(|(_, route)| !at.manifest.owns.includes(&route.name))
+        .map(|(source, route)| {
+            format!(
+                "{}: route `{}` is not owned by this directory ({} owns {}); rename the route \
+                 or add a pattern to its `owns`",
+                source.display(),
+                route.name,
+                at.path.display(),
+                at.manifest.owns
+            )
+        })
+        .collect()
 }
 
 /// One file read, checked and tested; its problems otherwise.

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::apply::ApplyError;
 use super::desired::DesiredError;
+use super::manifest::MANIFEST_FILE;
 use super::saved::SavedPlanError;
 
 /// Why a routes-as-code step failed. `Display` is the whole message on one line (a command
@@ -67,6 +68,36 @@ pub enum ReconcileError {
     /// A saved plan was not applied (unreadable, for another gateway, or stale); nothing was
     /// sent.
     SavedPlan(SavedPlanError),
+    /// A manifest that cannot be used; nothing was sent.
+    InvalidManifest {
+        /// The manifest.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An id given by a flag or the environment contradicts the manifest; nothing was sent.
+    GatewayMismatch {
+        /// The manifest.
+        manifest: PathBuf,
+        /// `account_id` or `gateway_id`.
+        field: &'static str,
+        /// What the manifest names.
+        manifest_value: String,
+        /// What was given.
+        given: String,
+    },
+    /// Route files without a manifest beside files with one; nothing was sent.
+    Unmanaged {
+        /// The files without a manifest.
+        files: Vec<PathBuf>,
+        /// A manifest the other files have.
+        manifest: PathBuf,
+    },
+    /// Files governed by several manifests, where one set of routes was asked for.
+    SeveralManifests {
+        /// The manifests.
+        manifests: Vec<PathBuf>,
+    },
 }
 
 /// Why a plan was refused.
@@ -99,6 +130,24 @@ pub enum PlanRefusal {
         to: String,
         /// The id of the route that holds that name.
         holder: String,
+    },
+    /// Pruning was asked for, but nothing says which routes the files own.
+    PruneWithoutOwnership,
+    /// A file pins the id of a route the directory does not own.
+    PinnedNotOwned {
+        /// The file.
+        file: PathBuf,
+        /// The id it pins.
+        route_id: String,
+        /// That route's name on the gateway.
+        live_name: String,
+    },
+    /// A file describes a route the directory does not own.
+    NotOwned {
+        /// The file.
+        file: PathBuf,
+        /// The route's name.
+        name: String,
     },
 }
 
@@ -170,6 +219,40 @@ impl fmt::Display for ReconcileError {
             Self::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Self::Apply(failed) => failed.fmt(f),
             Self::SavedPlan(refusal) => refusal.fmt(f),
+            Self::InvalidManifest { path, reason } => {
+                write!(f, "{}: not a usable manifest: {reason}", path.display())
+            }
+            Self::GatewayMismatch {
+                manifest,
+                field,
+                manifest_value,
+                given,
+            } => write!(
+                f,
+                "{} names {field} `{manifest_value}`, but `{given}` was given (a flag or an \
+                 environment variable); nothing was sent",
+                manifest.display()
+            ),
+            Self::Unmanaged { files, manifest } => {
+                let files: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+                write!(
+                    f,
+                    "{} have no {MANIFEST_FILE} while {} does: give each directory its own \
+                     manifest, or plan them separately; nothing was sent",
+                    files.join(", "),
+                    manifest.display()
+                )
+            }
+            Self::SeveralManifests { manifests } => {
+                let manifests: Vec<String> =
+                    manifests.iter().map(|p| p.display().to_string()).collect();
+                write!(
+                    f,
+                    "the route files belong to several manifests ({}); load each directory \
+                     apart",
+                    manifests.join(", ")
+                )
+            }
         }
     }
 }
@@ -201,6 +284,29 @@ impl fmt::Display for PlanRefusal {
                     .map(|p| p.display().to_string())
                     .unwrap_or_default()
             ),
+            Self::PruneWithoutOwnership => write!(
+                f,
+                "pruning needs to know which routes these files own, so routes made elsewhere \
+                 are never deleted: add {MANIFEST_FILE} to the directory, such as \
+                 {{\"account_id\": \"<account id>\", \"gateway_id\": \"<gateway id>\", \
+                 \"owns\": \"gateway\"}} (or \"owns\": [\"team-a-*\"] for some names); \
+                 `routes export DIR` writes one; nothing was sent"
+            ),
+            Self::PinnedNotOwned {
+                file,
+                route_id,
+                live_name,
+            } => write!(
+                f,
+                "{}: the file pins route id `{route_id}`, named `{live_name}` on the gateway, \
+                 which this directory does not own",
+                file.display()
+            ),
+            Self::NotOwned { file, name } => write!(
+                f,
+                "{}: route `{name}` is not owned by this directory",
+                file.display()
+            ),
         }
     }
 }
@@ -218,7 +324,11 @@ impl std::error::Error for ReconcileError {
             | Self::NoRollbackTarget { .. }
             | Self::UnexpectedLiveVersion { .. }
             | Self::NotExportable { .. }
-            | Self::WouldOverwrite { .. } => None,
+            | Self::WouldOverwrite { .. }
+            | Self::InvalidManifest { .. }
+            | Self::GatewayMismatch { .. }
+            | Self::Unmanaged { .. }
+            | Self::SeveralManifests { .. } => None,
         }
     }
 }

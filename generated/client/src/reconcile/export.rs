@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::error::ReconcileError;
+use super::manifest::{MANIFEST_FILE, Manifest};
 use super::read::{ReadOptions, read_routes};
 use crate::Gateway;
 use crate::graph::known_elements;
@@ -22,11 +23,15 @@ const WINDOWS_RESERVED: [&str; 22] = [
     "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
 
-/// A gateway's routes as route files, in the gateway's list order.
+/// A gateway's routes as route files, in the gateway's list order, and the manifest that says
+/// which gateway they came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Export {
     /// One file per route.
     pub files: Vec<ExportedFile>,
+    /// The directory's manifest (the gateway exported from, owning all of it), written as
+    /// [`MANIFEST_FILE`] beside the files; `None` from [`export_routes`], which knows no gateway.
+    pub manifest: Option<Manifest>,
 }
 
 /// One route as a route file.
@@ -50,10 +55,16 @@ pub enum Overwrite {
     Replace,
 }
 
-/// Reads every route on the gateway whole and turns each into a route file.
+/// Reads every route on the gateway whole and turns each into a route file, with a manifest
+/// naming the gateway and owning all of it.
 pub async fn export(gateway: &Gateway<'_>, read: &ReadOptions) -> Result<Export, ReconcileError> {
     let routes = read_routes(gateway, read).await?;
-    export_routes(routes)
+    let mut export = export_routes(routes)?;
+    export.manifest = Some(Manifest::whole_gateway(
+        &gateway.account_id,
+        &gateway.gateway_id,
+    ));
+    Ok(export)
 }
 
 /// Routes as read whole into route files with their names: pure, so naming is tested without
@@ -98,11 +109,15 @@ pub fn export_routes(routes: Vec<Route>) -> Result<Export, ReconcileError> {
             route: file,
         });
     }
-    Ok(Export { files })
+    Ok(Export {
+        files,
+        manifest: None,
+    })
 }
 
 impl Export {
-    /// Writes every file into `dir` (created if missing) and returns their paths, in order. A
+    /// Writes every file into `dir` (created if missing), and the manifest as [`MANIFEST_FILE`]
+    /// when there is one, and returns the route files' paths, in order. A
     /// file that already holds the same content is left as it is. Before anything is written,
     /// every path is checked: a file with other content is a refusal under
     /// [`Overwrite::Refuse`] ([`ReconcileError::WouldOverwrite`], listing them all), and a
@@ -116,12 +131,17 @@ impl Export {
         let mut pending: Vec<(PathBuf, String)> = Vec::new();
         let mut refused = Vec::new();
         let paths: Vec<PathBuf> = self.files.iter().map(|f| dir.join(&f.file_name)).collect();
-        for (path, file) in paths.iter().zip(&self.files) {
-            let content = route_file::to_json(&file.route);
-            match existing(path)? {
+        let contents = self.files.iter().map(|f| route_file::to_json(&f.route));
+        let manifest = self
+            .manifest
+            .as_ref()
+            .map(|m| (dir.join(MANIFEST_FILE), m.to_json()));
+        let every = paths.iter().cloned().zip(contents).chain(manifest);
+        for (path, content) in every {
+            match existing(&path)? {
                 Some(old) if old == content => continue,
                 Some(_) if overwrite == Overwrite::Refuse => refused.push(path.clone()),
-                _ => pending.push((path.clone(), content)),
+                _ => pending.push((path, content)),
             }
         }
         if !refused.is_empty() {

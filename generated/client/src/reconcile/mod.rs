@@ -40,21 +40,30 @@
 mod apply;
 mod changes;
 mod desired;
+mod directories;
 mod error;
 mod export;
 mod history;
+mod manifest;
+mod name_pattern;
 mod plan;
 mod read;
 mod saved;
 
 pub use apply::{Applied, ApplyError, Outcome, apply, apply_each};
 pub use changes::{Change, ElementChange, element_changes};
-pub use desired::{Checked, DesiredError, DesiredRoute, LoadOptions, check_all, load};
+pub use desired::{
+    Checked, DesiredDirectory, DesiredError, DesiredRoute, LoadOptions, check_all, load,
+    load_directories,
+};
+pub use directories::{RouteDirectory, directories};
 pub use error::{PlanRefusal, ReconcileError};
 pub use export::{Export, ExportedFile, Overwrite, export, export_routes};
 pub use history::{
     History, NothingSent, Rollback, RollbackOptions, VersionEntry, history, rollback,
 };
+pub use manifest::{MANIFEST_FILE, Manifest, ManifestAt, Owns, is_manifest_file};
+pub use name_pattern::NamePattern;
 pub use plan::{
     Action, Deploy, GraphUpdate, Plan, PlanOptions, Rename, RoutePlan, Summary, compare, plan,
 };

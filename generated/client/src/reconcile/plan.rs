@@ -10,20 +10,26 @@ use serde::{Deserialize, Serialize};
 use super::changes::{ElementChange, element_changes};
 use super::desired::DesiredRoute;
 use super::error::{PlanRefusal, ReconcileError};
+use super::manifest::Owns;
 use super::read::{ReadOptions, read_routes};
 use crate::deploy::DeploySearch;
 use crate::graph::{AnyElement, same_graph};
 use crate::types::{Route, RouteElement};
 use crate::{Error, Gateway};
 
-/// How a plan is made: whether routes no file describes are deleted, and how the gateway is
-/// read. `PlanOptions::default().prune(true)` deletes them; the default leaves them alone.
+/// How a plan is made: which routes the files own, whether owned routes no file describes are
+/// deleted, and how the gateway is read. `PlanOptions::default().owns(Owns::Gateway).prune(true)`
+/// deletes them; the default leaves them alone, and pruning without `owns` is refused.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PlanOptions {
     /// Whether routes no file describes are deleted ([`Action::Delete`]) rather than left
     /// alone ([`Action::Extra`]).
     pub prune: bool,
+    /// Which routes the files own (a manifest's `owns`); routes outside it are
+    /// [`Action::NotManaged`], and a file describing one is refused. `None`: nothing is known
+    /// to be owned, so `prune` is refused.
+    pub owns: Option<Owns>,
     /// How the gateway is read (reads in flight, page size, progress).
     pub read: ReadOptions,
 }
@@ -32,6 +38,12 @@ impl PlanOptions {
     /// With routes no file describes deleted (`true`) or left alone (`false`).
     pub fn prune(mut self, prune: bool) -> Self {
         self.prune = prune;
+        self
+    }
+
+    /// With the files owning these routes.
+    pub fn owns(mut self, owns: Owns) -> Self {
+        self.owns = Some(owns);
         self
     }
 
@@ -91,6 +103,8 @@ pub enum Action {
     Extra,
     /// No file describes it, and pruning was asked for: it is deleted.
     Delete,
+    /// Outside what the files own (another team's, or made in the dashboard): never deleted.
+    NotManaged,
 }
 
 /// A rename in place.
@@ -133,9 +147,12 @@ pub enum Deploy {
 impl Plan {
     /// Whether applying it would change anything (routes left alone are not changes).
     pub fn has_changes(&self) -> bool {
-        self.routes
-            .iter()
-            .any(|r| !matches!(r.action, Action::Unchanged | Action::Extra))
+        self.routes.iter().any(|r| {
+            !matches!(
+                r.action,
+                Action::Unchanged | Action::Extra | Action::NotManaged
+            )
+        })
     }
 
     /// How many routes each action applies to.
@@ -148,6 +165,7 @@ impl Plan {
                 Action::Unchanged => &mut summary.unchanged,
                 Action::Extra => &mut summary.extra,
                 Action::Delete => &mut summary.delete,
+                Action::NotManaged => &mut summary.not_managed,
             };
             *count += 1;
         }
@@ -168,6 +186,8 @@ pub struct Summary {
     pub extra: usize,
     /// Routes no file describes, to delete.
     pub delete: usize,
+    /// Routes outside what the files own, never deleted.
+    pub not_managed: usize,
 }
 
 impl std::fmt::Display for Summary {
@@ -176,14 +196,19 @@ impl std::fmt::Display for Summary {
             f,
             "{} to create, {} to update, {} to delete, {} unchanged, {} not in any file",
             self.create, self.update, self.delete, self.unchanged, self.extra
-        )
+        )?;
+        if self.not_managed > 0 {
+            write!(f, ", {} not managed here", self.not_managed)?;
+        }
+        Ok(())
     }
 }
 
 /// Plans for `desired` against the gateway: reads every route whole (concurrently, bounded by
 /// `options.read.concurrency`), matches, compares, and for each graph that changes looks for a
-/// version that already holds it. Routes no file describes are [`Action::Delete`] when
-/// `options.prune`, otherwise [`Action::Extra`].
+/// version that already holds it. Routes no file describes are [`Action::NotManaged`] outside
+/// `options.owns`, else [`Action::Delete`] when `options.prune`, otherwise [`Action::Extra`].
+/// Pruning without `owns`, or a file outside it, is refused before any request.
 pub async fn plan(
     gateway: &Gateway<'_>,
     desired: &[DesiredRoute],
@@ -198,6 +223,7 @@ pub(crate) async fn plan_read(
     desired: &[DesiredRoute],
     options: &PlanOptions,
 ) -> Result<(Plan, Vec<Route>), ReconcileError> {
+    check_ownership(desired, options)?;
     let read = &options.read;
     let live = read_routes(gateway, read).await?;
     let mut plan = compare(desired, &live, options)?;
@@ -238,6 +264,8 @@ pub fn compare(
     live: &[Route],
     options: &PlanOptions,
 ) -> Result<Plan, PlanRefusal> {
+    check_ownership(desired, options)?;
+    let owned = |name: &str| options.owns.as_ref().is_none_or(|owns| owns.includes(name));
     let mut claimed = vec![false; live.len()];
     // Pinned ids first, so a name a pinned route gives up is free for another file.
     let mut matches: Vec<Option<usize>> = Vec::with_capacity(desired.len());
@@ -252,6 +280,13 @@ pub fn compare(
             None => None,
         };
         if let Some(index) = found {
+            if !owned(&live[index].name) {
+                return Err(PlanRefusal::PinnedNotOwned {
+                    file: route.source.clone(),
+                    route_id: live[index].id.clone(),
+                    live_name: live[index].name.clone(),
+                });
+            }
             claimed[index] = true;
         }
         matches.push(found);
@@ -308,7 +343,9 @@ pub fn compare(
             name: route.name.clone(),
             route_id: Some(route.id.clone()),
             source: None,
-            action: if options.prune {
+            action: if !owned(&route.name) {
+                Action::NotManaged
+            } else if options.prune {
                 Action::Delete
             } else {
                 Action::Extra
@@ -316,6 +353,28 @@ pub fn compare(
         });
     }
     Ok(Plan { routes })
+}
+
+/// What must hold before the gateway is read: pruning only with ownership, and every file
+/// owned.
+fn check_ownership(desired: &[DesiredRoute], options: &PlanOptions) -> Result<(), PlanRefusal> {
+    let Some(owns) = &options.owns else {
+        return if options.prune {
+            Err(PlanRefusal::PruneWithoutOwnership)
+        } else {
+            Ok(())
+        };
+    };
+    match desired
+        .iter()
+        .find(|route| !owns.includes(&route.file.name))
+    {
+        Some(route) => Err(PlanRefusal::NotOwned {
+            file: route.source.clone(),
+            name: route.file.name.clone(),
+        }),
+        None => Ok(()),
+    }
 }
 
 fn plan_one(route: &DesiredRoute, live: Option<&Route>) -> RoutePlan {

@@ -90,6 +90,8 @@ pub enum SavedAction {
     Unchanged,
     /// No file describes it; left alone.
     Extra,
+    /// Outside what the directory owns; never touched.
+    NotManaged,
     /// No file describes it; deleted.
     Delete,
 }
@@ -374,6 +376,7 @@ impl SavedRoute {
             },
             SavedAction::Unchanged => Action::Unchanged,
             SavedAction::Extra => Action::Extra,
+            SavedAction::NotManaged => Action::NotManaged,
             SavedAction::Delete => Action::Delete,
         };
         RoutePlan {
@@ -399,6 +402,7 @@ impl SavedRoute {
             },
             Action::Unchanged => SavedAction::Unchanged,
             Action::Extra => SavedAction::Extra,
+            Action::NotManaged => SavedAction::NotManaged,
             Action::Delete => SavedAction::Delete,
         };
         Self {

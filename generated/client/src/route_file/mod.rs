@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::graph::GraphProblems;
+use crate::reconcile::{MANIFEST_FILE, is_manifest_file};
 use crate::types::RouteElement;
 
 pub use cases::{CaseFailure, Expectation, RouteTest, TestRequest, run_tests};
@@ -208,6 +209,10 @@ pub fn file_name(route_name: &str) -> String {
     if stem.trim_matches('.').is_empty() {
         stem = "route".to_string();
     }
+    // `routes.manifest.json` is a directory's manifest, never read as a route.
+    if format!("{stem}.json") == MANIFEST_FILE {
+        stem = format!("{stem}-route");
+    }
     // `x.tests.json` would be read as the cases of `x.json`.
     if let Some(base) = stem.strip_suffix(".tests") {
         stem = format!("{base}-tests");
@@ -216,7 +221,8 @@ pub fn file_name(route_name: &str) -> String {
 }
 
 /// The route files `paths` name: files as given, directories searched (recursively, in name
-/// order) for `*.json` in any case (`.JSON` too) that are not `*.tests.json`. Each file is
+/// order) for `*.json` in any case (`.JSON` too) that are not `*.tests.json` nor a manifest
+/// (`routes.manifest.json`, also skipped when named). Each file is
 /// listed once, however many paths or symbolic links reach it, and each directory is searched
 /// once, so a link back up the tree (such as one to `.`) cannot make the search loop.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, RouteFileError> {
@@ -224,7 +230,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, RouteFileError> {
     for path in paths {
         if path.is_dir() {
             search.directory(path)?;
-        } else {
+        } else if !is_manifest_file(path) {
             search.file(path.clone());
         }
     }
@@ -267,7 +273,7 @@ impl Discovery {
         for path in found {
             if path.is_dir() {
                 self.directory(&path)?;
-            } else if is_json(&path) && !is_tests_file(&path) {
+            } else if is_json(&path) && !is_tests_file(&path) && !is_manifest_file(&path) {
                 self.file(path);
             }
         }

@@ -201,4 +201,9 @@ fn file_names_are_safe_for_any_route_name() {
     assert_eq!(file::file_name("support bot/v2"), "support-bot-v2.json");
     assert_eq!(file::file_name(".."), "route.json");
     assert_eq!(file::file_name("support.tests"), "support-tests.json");
+    assert_eq!(
+        file::file_name("routes.manifest"),
+        "routes.manifest-route.json",
+        "never the directory's manifest"
+    );
 }

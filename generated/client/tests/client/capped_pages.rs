@@ -7,7 +7,7 @@ use std::num::NonZeroU64;
 use std::time::Duration;
 
 use cloudflare_dynamic_routing::reconcile::{
-    self, Action, DesiredRoute, Overwrite, PlanOptions, ReadOptions, Summary,
+    self, Action, DesiredRoute, Overwrite, Owns, PlanOptions, ReadOptions, Summary,
 };
 use cloudflare_dynamic_routing::route_file::RouteFile;
 use cloudflare_dynamic_routing::{Client, Error, PageRequest, RetryPolicy};
@@ -92,7 +92,10 @@ async fn forty_five_routes_capped_at_twenty(config: EmulatorConfig) {
     let plan = reconcile::plan(
         &gateway,
         &every,
-        &PlanOptions::default().prune(true).read(read.clone()),
+        &PlanOptions::default()
+            .owns(Owns::Gateway)
+            .prune(true)
+            .read(read.clone()),
     )
     .await
     .expect("a plan");
@@ -106,7 +109,10 @@ async fn forty_five_routes_capped_at_twenty(config: EmulatorConfig) {
     let plan = reconcile::plan(
         &gateway,
         &every[1..],
-        &PlanOptions::default().prune(true).read(read.clone()),
+        &PlanOptions::default()
+            .owns(Owns::Gateway)
+            .prune(true)
+            .read(read.clone()),
     )
     .await
     .expect("a plan");

@@ -11,8 +11,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use cloudflare_dynamic_routing::reconcile::{
-    self, Action, Applied, DesiredRoute, NothingSent, Outcome, Overwrite, PlanOptions, ReadOptions,
-    ReconcileError, Rollback, RollbackOptions, SavedPlan, SavedPlanError, Staleness,
+    self, Action, Applied, DesiredRoute, MANIFEST_FILE, Manifest, NothingSent, Outcome, Overwrite,
+    Owns, PlanOptions, PlanRefusal, ReadOptions, ReconcileError, Rollback, RollbackOptions,
+    SavedPlan, SavedPlanError, Staleness,
 };
 use cloudflare_dynamic_routing::route_file::{self, RouteFile};
 use cloudflare_dynamic_routing::{Client, DeployWait, Gateway, RetryPolicy};
@@ -217,8 +218,9 @@ async fn route_names(gateway: &Gateway<'_>) -> Vec<String> {
     names
 }
 
+/// Pruning, the files owning the whole gateway (pruning without ownership is refused).
 fn prune() -> PlanOptions {
-    PlanOptions::default().prune(true)
+    PlanOptions::default().owns(Owns::Gateway).prune(true)
 }
 
 /// A gateway of three routes, and files that give one a new graph, rename another by its
@@ -794,9 +796,30 @@ async fn export(config: EmulatorConfig) {
         let text = std::fs::read_to_string(path).expect("written");
         assert_eq!(text, route_file::to_json(&file.route), "{style}");
     }
-    assert_eq!(entries(&dir).len(), 3, "{style}: no temporary file is left");
-    let desired = reconcile::load(std::slice::from_ref(&dir), &Default::default()).expect("loads");
-    let plan = reconcile::plan(&gateway, &desired, &PlanOptions::default())
+    assert_eq!(entries(&dir).len(), 4, "{style}: no temporary file is left");
+    // The manifest names the gateway exported from and owns all of it: planning the export
+    // with pruning changes nothing.
+    let mut directories =
+        reconcile::load_directories(std::slice::from_ref(&dir), &Default::default())
+            .expect("loads");
+    assert_eq!(directories.len(), 1, "{style}");
+    let directory = directories.pop().expect("one directory");
+    let manifest = directory.manifest.expect("export writes a manifest");
+    assert_eq!(manifest.path, dir.join(MANIFEST_FILE), "{style}");
+    assert_eq!(
+        manifest.manifest,
+        Manifest::whole_gateway(ACCOUNT, GATEWAY),
+        "{style}"
+    );
+    assert_eq!(
+        directory.routes.len(),
+        3,
+        "{style}: the manifest is no route"
+    );
+    let options = PlanOptions::default()
+        .owns(manifest.manifest.owns)
+        .prune(true);
+    let plan = reconcile::plan(&gateway, &directory.routes, &options)
         .await
         .expect("a plan");
     assert!(!plan.has_changes(), "{style}: {}", plan.summary());
@@ -1009,3 +1032,145 @@ async fn a_stale_saved_plan_sends_nothing(config: EmulatorConfig) {
     );
 }
 in_both_styles!(a_stale_saved_plan_sends_nothing);
+
+/// Writes `dir/routes.manifest.json` with `owns`, and a route file per name.
+fn managed_directory(dir: &std::path::Path, owns: Value, names: &[&str]) {
+    std::fs::create_dir_all(dir).expect("a directory");
+    let manifest = serde_json::json!({"account_id": ACCOUNT, "gateway_id": GATEWAY, "owns": owns});
+    std::fs::write(dir.join(MANIFEST_FILE), manifest.to_string()).expect("a manifest");
+    for name in names {
+        let route = RouteFile::new(
+            *name,
+            serde_json::from_value(fixtures::graph()).expect("a graph"),
+        );
+        route_file::write(&dir.join(route_file::file_name(name)), &route).expect("a route file");
+    }
+}
+
+/// The one directory `dir` loaded, and planned with pruning and its manifest's ownership.
+async fn pruned_by_manifest(
+    gateway: &Gateway<'_>,
+    dir: &std::path::Path,
+) -> (Vec<DesiredRoute>, reconcile::Plan) {
+    let directory = reconcile::load_directories(&[dir.to_path_buf()], &Default::default())
+        .expect("loads")
+        .pop()
+        .expect("one directory");
+    let owns = directory.manifest.expect("a manifest").manifest.owns;
+    let options = PlanOptions::default().owns(owns).prune(true);
+    let plan = reconcile::plan(gateway, &directory.routes, &options)
+        .await
+        .expect("a plan");
+    (directory.routes, plan)
+}
+
+/// A directory's manifest says what it owns: with the whole gateway, prune deletes every route
+/// no file describes; with `team-a-*`, exactly the team's extra route is deleted and other
+/// teams' routes and a dashboard-made one are "not managed here", untouched. Without
+/// ownership, prune is refused before any request; a file outside the patterns is refused.
+async fn ownership(config: EmulatorConfig) {
+    let style = config.style.name();
+    let (emulator, client) = started(config).await;
+    let gateway = client.gateway(ACCOUNT, GATEWAY);
+    seed(&emulator, "team-a-support");
+    let team_a_old = seed(&emulator, "team-a-old");
+    seed(&emulator, "team-b-support");
+    seed(&emulator, "dashboard-made");
+    let root = tempfile::tempdir().expect("a directory");
+
+    // By pattern.
+    let team_a = root.path().join("team-a");
+    managed_directory(
+        &team_a,
+        serde_json::json!(["team-a-*"]),
+        &["team-a-support", "team-a-new"],
+    );
+    emulator.clear_requests();
+    let (routes, plan) = pruned_by_manifest(&gateway, &team_a).await;
+    let summary = plan.summary();
+    assert_eq!(
+        (
+            summary.create,
+            summary.unchanged,
+            summary.delete,
+            summary.not_managed
+        ),
+        (1, 1, 1, 2),
+        "{style}: {summary}"
+    );
+    reconcile::apply(&gateway, &plan).await.expect("applied");
+    let sent: Vec<Operation> = writes(&emulator).into_iter().map(|(op, _)| op).collect();
+    assert_eq!(
+        sent,
+        [Operation::CreateRoute, Operation::DeleteRoute],
+        "{style}"
+    );
+    assert_eq!(
+        writes(&emulator)[1].1.as_deref(),
+        Some(team_a_old.as_str()),
+        "{style}: exactly the owned extra route is deleted"
+    );
+    assert_eq!(
+        route_names(&gateway).await,
+        [
+            "dashboard-made",
+            "team-a-new",
+            "team-a-support",
+            "team-b-support"
+        ],
+        "{style}"
+    );
+
+    // A file outside the patterns: refused while loading, before any request.
+    managed_directory(
+        &team_a,
+        serde_json::json!(["team-a-*"]),
+        &["team-b-support"],
+    );
+    let refused = reconcile::load_directories(std::slice::from_ref(&team_a), &Default::default())
+        .expect_err("a file the directory does not own");
+    assert!(
+        refused
+            .to_string()
+            .contains("route `team-b-support` is not owned by this directory"),
+        "{style}: {refused}"
+    );
+    std::fs::remove_file(team_a.join("team-b-support.json")).expect("removed");
+
+    // A manifest named alone governs no file: refused, or prune would empty its gateway.
+    let alone = reconcile::load_directories(&[team_a.join(MANIFEST_FILE)], &Default::default())
+        .expect_err("a manifest without files");
+    assert!(
+        alone
+            .to_string()
+            .contains("no route files are governed by this manifest"),
+        "{style}: {alone}"
+    );
+
+    // Without ownership, prune is refused and nothing is sent.
+    emulator.clear_requests();
+    let refused = reconcile::plan(&gateway, &routes, &PlanOptions::default().prune(true))
+        .await
+        .expect_err("prune needs ownership");
+    assert!(
+        matches!(
+            refused,
+            ReconcileError::PlanRefused(PlanRefusal::PruneWithoutOwnership)
+        ),
+        "{style}: {refused}"
+    );
+    assert!(
+        refused.to_string().contains(MANIFEST_FILE),
+        "{style}: {refused}"
+    );
+    assert!(emulator.requests().is_empty(), "{style}: nothing was sent");
+
+    // The whole gateway: every route no file describes is deleted.
+    let whole = root.path().join("whole");
+    managed_directory(&whole, serde_json::json!("gateway"), &["team-a-support"]);
+    let (_, plan) = pruned_by_manifest(&gateway, &whole).await;
+    assert_eq!(plan.summary().delete, 3, "{style}: {}", plan.summary());
+    reconcile::apply(&gateway, &plan).await.expect("applied");
+    assert_eq!(route_names(&gateway).await, ["team-a-support"], "{style}");
+}
+in_both_styles!(ownership);

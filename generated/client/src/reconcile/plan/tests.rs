@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use super::*;
+use crate::reconcile::NamePattern;
 use crate::route_file::RouteFile;
 
 /// A live route as read whole, with the sample graph unless `graph` is given.
@@ -43,6 +44,7 @@ fn shape(plan: &Plan) -> Vec<(String, Option<String>, String)> {
                 Action::Unchanged => "unchanged".to_string(),
                 Action::Extra => "extra".to_string(),
                 Action::Delete => "delete".to_string(),
+                Action::NotManaged => "not managed".to_string(),
             };
             (r.name.clone(), r.route_id.clone(), action)
         })
@@ -87,7 +89,13 @@ fn files_match_by_name_and_routes_no_file_describes_are_extra_or_deleted() {
     assert_eq!(update.changes[0].to_string(), "~ large (/properties/model)");
     assert_eq!(update.deploy, Deploy::NewVersion);
 
-    let pruned = compare(&files, &live, &PlanOptions::default().prune(true)).expect("a plan");
+    // Pruning needs ownership (here the whole gateway).
+    let pruned = compare(
+        &files,
+        &live,
+        &PlanOptions::default().owns(Owns::Gateway).prune(true),
+    )
+    .expect("a plan");
     assert_eq!(pruned.routes[3].action, Action::Delete);
     assert_eq!(pruned.summary().delete, 1);
 }
@@ -171,4 +179,64 @@ fn a_live_graph_in_another_element_order_is_unchanged() {
     .expect("a plan");
     assert_eq!(plan.routes[0].action, Action::Unchanged);
     assert!(!plan.has_changes());
+}
+
+#[test]
+fn pruning_deletes_only_owned_routes_and_needs_ownership() {
+    let live = [
+        live("r1", "team-a-support", None),
+        live("r2", "team-a-legacy", None),
+        live("r3", "team-b-support", None),
+        live("r4", "dashboard-made", None),
+    ];
+    let files = [desired("team-a-support", None, crate::fixtures::graph())];
+    assert_eq!(
+        compare(&files, &live, &PlanOptions::default().prune(true)),
+        Err(PlanRefusal::PruneWithoutOwnership),
+        "prune without ownership is refused"
+    );
+    let team_a = Owns::Names(vec![NamePattern::new("team-a-*").expect("a pattern")]);
+    let plan = compare(
+        &files,
+        &live,
+        &PlanOptions::default().owns(team_a.clone()).prune(true),
+    )
+    .expect("a plan");
+    assert_eq!(
+        shape(&plan),
+        [
+            row("team-a-support", Some("r1"), "unchanged"),
+            row("team-a-legacy", Some("r2"), "delete"),
+            row("team-b-support", Some("r3"), "not managed"),
+            row("dashboard-made", Some("r4"), "not managed"),
+        ]
+    );
+    assert_eq!(plan.summary().not_managed, 2);
+    assert_eq!(
+        plan.summary().to_string(),
+        "0 to create, 0 to update, 1 to delete, 1 unchanged, 0 not in any file, 2 not managed here"
+    );
+
+    // A file outside the patterns, or pinning a route outside them, is refused.
+    let outside = [desired("team-b-support", None, crate::fixtures::graph())];
+    assert_eq!(
+        compare(
+            &outside,
+            &live,
+            &PlanOptions::default().owns(team_a.clone())
+        ),
+        Err(PlanRefusal::NotOwned {
+            file: "routes/team-b-support.json".into(),
+            name: "team-b-support".into(),
+        })
+    );
+    let takeover = [desired("team-a-new", Some("r3"), crate::fixtures::graph())];
+    assert_eq!(
+        compare(&takeover, &live, &PlanOptions::default().owns(team_a)),
+        Err(PlanRefusal::PinnedNotOwned {
+            file: "routes/team-a-new.json".into(),
+            route_id: "r3".into(),
+            live_name: "team-b-support".into(),
+        })
+    );
 }

@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use super::*;
+use crate::reconcile::Owns;
 use crate::reconcile::plan::compare;
 use crate::route_file::RouteFile;
 
@@ -33,7 +34,12 @@ fn saved() -> SavedPlan {
         },
     ];
     let routes = [live("r-b", "b"), live("r-c", "c")];
-    let plan = compare(&desired, &routes, &PlanOptions::default().prune(true)).expect("a plan");
+    let plan = compare(
+        &desired,
+        &routes,
+        &PlanOptions::default().owns(Owns::Gateway).prune(true),
+    )
+    .expect("a plan");
     SavedPlan {
         format_version: SavedPlan::FORMAT_VERSION,
         account_id: "acc".into(),
