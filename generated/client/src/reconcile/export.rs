@@ -5,6 +5,8 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use unicode_normalization::UnicodeNormalization;
+
 use super::error::ReconcileError;
 use super::manifest::{MANIFEST_FILE, Manifest};
 use super::read::{ReadOptions, read_routes};
@@ -38,8 +40,8 @@ pub struct Export {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportedFile {
     /// The file's name (no directory): the route's name made safe for a file name, or, when
-    /// that name is taken (also after case folding), too long or reserved on Windows, the
-    /// route's name and id.
+    /// that name is taken (also after case folding or Unicode normalisation), too long or
+    /// reserved on Windows, the route's name and id.
     pub file_name: String,
     /// The file's content: the route's name, live graph and pinned id.
     pub route: RouteFile,
@@ -203,9 +205,17 @@ fn usable(file_name: &str) -> bool {
     file_name.len() <= MAX_FILE_NAME && !device
 }
 
-/// The name as a case-insensitive file system compares it.
+/// The name as a case-insensitive, normalisation-insensitive file system (APFS, HFS+, NTFS)
+/// compares it: canonical (NFD first, so lower-casing sees every accent as its own character,
+/// as Unicode's canonical caseless match does), lower-cased, then NFC. Canonical, not
+/// compatibility (NFKC), equivalence: no file system folds `ﬁ` into `fi` or `²` into `2`.
 fn folded(file_name: &str) -> String {
-    file_name.to_lowercase()
+    file_name
+        .nfd()
+        .collect::<String>()
+        .to_lowercase()
+        .nfc()
+        .collect()
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use unicode_normalization::char::is_combining_mark;
 
 use crate::graph::GraphProblems;
 use crate::reconcile::{MANIFEST_FILE, is_manifest_file};
@@ -192,14 +193,14 @@ pub fn write(path: &Path, route: &RouteFile) -> Result<(), RouteFileError> {
         .map_err(fail)
 }
 
-/// A file name for a route: its name with anything but letters, digits, `-`, `_` and `.`
-/// replaced by `-` (and a final `.tests` made `-tests`, which would name a cases file), and
-/// `.json`.
+/// A file name for a route: its name with anything but letters, digits, combining marks
+/// (the accent of a decomposed `é`), `-`, `_` and `.` replaced by `-` (and a final `.tests`
+/// made `-tests`, which would name a cases file), and `.json`.
 pub fn file_name(route_name: &str) -> String {
     let mut stem: String = route_name
         .chars()
         .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+            if c.is_alphanumeric() || is_combining_mark(c) || matches!(c, '-' | '_' | '.') {
                 c
             } else {
                 '-'

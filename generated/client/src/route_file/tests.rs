@@ -202,6 +202,11 @@ fn file_names_are_safe_for_any_route_name() {
     assert_eq!(file::file_name(".."), "route.json");
     assert_eq!(file::file_name("support.tests"), "support-tests.json");
     assert_eq!(
+        file::file_name("cafe\u{301} bar"),
+        "cafe\u{301}-bar.json",
+        "a decomposed accent is kept, not made `-`"
+    );
+    assert_eq!(
         file::file_name("routes.manifest"),
         "routes.manifest-route.json",
         "never the directory's manifest"

@@ -73,3 +73,37 @@ fn a_route_without_a_graph_is_not_exported_and_says_which() {
         "{error}"
     );
 }
+
+#[test]
+fn names_one_file_after_unicode_normalisation_or_case_folding_do_not_collide() {
+    let composed = "caf\u{e9}";
+    let decomposed = "cafe\u{301}";
+    assert_ne!(composed, decomposed, "two spellings of one name");
+    // The Hangul syllable 가 composed and as its two jamo: letters only, so normalisation
+    // alone must find the collision.
+    let export = export_routes(vec![
+        route("r1", composed),
+        route("r2", decomposed),
+        route("r3", "Caf\u{e9}"),
+        route("r4", "CAFE\u{301}"),
+        route("r5", "stra\u{df}e"),
+        route("r6", "STRASSE"),
+        route("r7", "\u{ac00}"),
+        route("r8", "\u{1100}\u{1161}"),
+    ])
+    .expect("exported");
+    assert_eq!(
+        names(&export),
+        [
+            "caf\u{e9}.json",
+            "cafe\u{301}-r2.json",
+            "Caf\u{e9}-r3.json",
+            "CAFE\u{301}-r4.json",
+            "stra\u{df}e.json",
+            "STRASSE.json",
+            "\u{ac00}.json",
+            "\u{1100}\u{1161}-r8.json",
+        ],
+        "`ß` and `SS` are left apart: lower-casing alone does not join them"
+    );
+}
