@@ -54,8 +54,10 @@ pub struct EmulatorConfig {
     /// zero by default. Benchmarks use it to measure what concurrency buys.
     pub latency: std::time::Duration,
     /// The most routes a list page holds, whatever `per_page` asks; the answer's `per_page`
-    /// says the capped size, as an API with a page cap does. `None` (the default) serves the
-    /// size asked.
+    /// says the capped size, as an API with a page cap does. It caps the version and
+    /// deployment lists too, which then hold only the newest that many (those lists have no
+    /// page parameters, so older items cannot be asked for). `None` (the default) serves the
+    /// size asked, and every version and deployment.
     pub max_per_page: Option<std::num::NonZeroU64>,
 }
 
@@ -108,7 +110,7 @@ impl EmulatorConfig {
     }
 
     /// Serving at most `routes` per list page (`0` is taken as `1`), reporting that size in the
-    /// answer's `per_page`.
+    /// answer's `per_page`; the version and deployment lists hold only the newest that many.
     pub fn with_max_per_page(mut self, routes: u64) -> Self {
         self.max_per_page =
             Some(std::num::NonZeroU64::new(routes).unwrap_or(std::num::NonZeroU64::MIN));

@@ -27,7 +27,8 @@ struct Args {
     /// Milliseconds added before answering every request, like a round trip to Cloudflare.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
-    /// The most routes a list page holds, whatever `per_page` asks (default: no cap).
+    /// The most routes a list page holds, whatever `per_page` asks; the version and deployment
+    /// lists hold only the newest that many (default: no cap).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     max_per_page: Option<u64>,
 }

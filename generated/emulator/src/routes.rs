@@ -16,6 +16,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::EmulatorConfig;
 use crate::body;
 use crate::error::{ApiError, NO_SUCH_PATH, ROUTE_NOT_FOUND_OR_EXISTS};
 use crate::graph;
@@ -216,6 +217,21 @@ async fn delete_route(State(app): App, Params(path): Params<RoutePath>) -> Respo
     answer(&app, outcome)
 }
 
+/// The one page of a list the spec gives no page parameters (versions, deployments), whose
+/// `items` are newest first: with [`EmulatorConfig::max_per_page`] only the newest that many,
+/// the answer's `per_page` saying the cap, as an API with a page cap answers; without, every
+/// item, reporting room for more than it holds (at least 20) so the page reads as the last.
+fn only_page(config: &EmulatorConfig, key: &str, mut items: Vec<Value>) -> Value {
+    let per_page = match config.max_per_page {
+        Some(cap) => {
+            items.truncate(usize::try_from(cap.get()).unwrap_or(usize::MAX));
+            cap.get()
+        }
+        None => (items.len() as u64).saturating_add(1).max(20),
+    };
+    style::page(key, items, 1, per_page)
+}
+
 async fn list_versions(State(app): App, Params(path): Params<RoutePath>) -> Response {
     let key = key(&path.account_id, &path.gateway_id);
     let outcome = stored(&app, |store| store.versions(&key, &path.id)).map(|versions| {
@@ -223,8 +239,7 @@ async fn list_versions(State(app): App, Params(path): Params<RoutePath>) -> Resp
             .iter()
             .map(|v| style::listed_version(app.config.style, v))
             .collect();
-        let per_page = items.len().max(20) as u64;
-        style::page("versions", items, 1, per_page)
+        only_page(&app.config, "versions", items)
     });
     answer(&app, outcome)
 }
@@ -262,8 +277,7 @@ async fn list_deployments(State(app): App, Params(path): Params<RoutePath>) -> R
     let key = key(&path.account_id, &path.gateway_id);
     let outcome = stored(&app, |store| store.deployments(&key, &path.id)).map(|deployments| {
         let items: Vec<Value> = deployments.iter().map(style::deployment).collect();
-        let per_page = items.len().max(20) as u64;
-        style::page("deployments", items, 1, per_page)
+        only_page(&app.config, "deployments", items)
     });
     answer(&app, outcome)
 }

@@ -1,12 +1,12 @@
 //! Pagination of list routes: `page` and `per_page`, newest first, no total; a short page is
-//! the last.
+//! the last. Version and deployment lists are one page: with a cap, only the newest that many.
 
 use std::num::NonZeroU64;
 
 use cloudflare_dynamic_routing::PageRequest;
 use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig, Operation};
 use futures_util::TryStreamExt;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support::*;
 
@@ -125,5 +125,73 @@ async fn a_capped_emulator_serves_and_reports_the_cap_in_both_styles() {
             Some(7),
             "{style}"
         );
+    }
+}
+
+/// A route with four versions, each deployed in turn (the first on creation), on an emulator
+/// with `config` and no read lag; returns the emulator, the route's id and the version ids,
+/// oldest first.
+async fn with_four_deployed_versions(config: EmulatorConfig) -> (Emulator, String, Vec<String>) {
+    let emulator = emulator(config.with_read_lag(0)).await;
+    let (route_id, first) = Raw::new(&emulator).create("paged", small_graph("m0")).await;
+    let client = client(&emulator);
+    let gateway = client.gateway(ACCOUNT, GATEWAY);
+    let mut versions = vec![first];
+    for n in 1..4 {
+        let live = gateway
+            .replace_graph(&route_id, elements(small_graph(&format!("m{n}"))))
+            .await
+            .expect("deployed");
+        versions.push(live.version_id);
+    }
+    (emulator, route_id, versions)
+}
+
+/// The ids a version or deployment list answer holds in `key`, with its `page` and `per_page`.
+fn listed(answer: &Answer, key: &str) -> (Vec<String>, Value, Value) {
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let data = &answer.body["data"];
+    let ids = data[key]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|item| text(&item["version_id"]))
+        .collect();
+    (ids, data["page"].clone(), data["per_page"].clone())
+}
+
+#[tokio::test]
+async fn a_capped_emulator_lists_only_the_newest_versions_and_deployments_in_both_styles() {
+    for config in [EmulatorConfig::documented(), EmulatorConfig::live()] {
+        let style = config.style.name();
+        let (emulator, route_id, versions) =
+            with_four_deployed_versions(config.with_max_per_page(2)).await;
+        let raw = Raw::new(&emulator);
+        let newest_two = vec![versions[3].clone(), versions[2].clone()];
+        for key in ["versions", "deployments"] {
+            let answer = raw.get(&format!("{}/{key}", route_path(&route_id))).await;
+            let (ids, page, per_page) = listed(&answer, key);
+            assert_eq!(
+                ids, newest_two,
+                "{style} {key}: the newest two, newest first"
+            );
+            assert_eq!((page, per_page), (json!(1), json!(2)), "{style} {key}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_uncapped_emulator_lists_every_version_and_deployment_on_a_page_not_full() {
+    for config in [EmulatorConfig::documented(), EmulatorConfig::live()] {
+        let style = config.style.name();
+        let (emulator, route_id, versions) = with_four_deployed_versions(config).await;
+        let raw = Raw::new(&emulator);
+        let newest_first: Vec<String> = versions.into_iter().rev().collect();
+        for key in ["versions", "deployments"] {
+            let answer = raw.get(&format!("{}/{key}", route_path(&route_id))).await;
+            let (ids, page, per_page) = listed(&answer, key);
+            assert_eq!(ids, newest_first, "{style} {key}");
+            assert_eq!((page, per_page), (json!(1), json!(20)), "{style} {key}");
+        }
     }
 }
