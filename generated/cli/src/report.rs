@@ -375,6 +375,19 @@ pub fn history(history: &History) -> String {
         ],
         &rows,
     ));
+    if let Some(full) = &history.maybe_incomplete {
+        for (size, what) in [
+            (full.versions, "versions"),
+            (full.deployments, "deployments"),
+        ] {
+            if let Some(size) = size {
+                text.push_str(&format!(
+                    "the API answered a full page of {size} {what}; older {what} may exist \
+                     that it does not list\n"
+                ));
+            }
+        }
+    }
     text
 }
 

@@ -6,6 +6,8 @@
 use crate::error::Error;
 use crate::gateway::Gateway;
 use crate::graph::{AnyElement, same_graph};
+use crate::number::Number;
+use crate::paging::reported_size;
 use crate::types::{Deployment, Route, RouteElement, Version, VersionDetail};
 
 impl Gateway<'_> {
@@ -135,6 +137,22 @@ impl Gateway<'_> {
     }
 }
 
+/// A version or deployment list as one call answers it, oldest first.
+#[derive(Debug)]
+pub(crate) struct Listed<T> {
+    /// The items listed, oldest first.
+    pub(crate) items: Vec<T>,
+    /// The page size the answer reports, when it holds that many items: a full page, so older
+    /// items may exist that the API does not list and no request can ask for.
+    pub(crate) full_page: Option<u64>,
+}
+
+/// The page size `per_page` reports, when `listed` items fill it.
+fn full_page(listed: usize, per_page: Number) -> Option<u64> {
+    let size = reported_size(per_page)?.get();
+    (listed as u64 >= size).then_some(size)
+}
+
 /// The searches of a route's versions and deployments: the deploy workflows use them, and
 /// `reconcile` imports them for plan, history and rollback.
 pub(crate) trait DeploySearch {
@@ -146,11 +164,11 @@ pub(crate) trait DeploySearch {
         wanted: &[RouteElement],
     ) -> Result<Option<String>, Error>;
 
-    /// A route's versions, oldest first.
-    async fn versions_oldest_first(&self, route_id: &str) -> Result<Vec<Version>, Error>;
+    /// A route's versions, oldest first, and whether the answer was a full page.
+    async fn versions_oldest_first(&self, route_id: &str) -> Result<Listed<Version>, Error>;
 
-    /// A route's deployments, oldest first.
-    async fn deployments_oldest_first(&self, route_id: &str) -> Result<Vec<Deployment>, Error>;
+    /// A route's deployments, oldest first, and whether the answer was a full page.
+    async fn deployments_oldest_first(&self, route_id: &str) -> Result<Listed<Deployment>, Error>;
 
     /// A listed version's graph: the list's `data`, or the version read whole.
     async fn listed_version_graph(
@@ -169,7 +187,7 @@ impl DeploySearch for Gateway<'_> {
         route_id: &str,
         wanted: &[RouteElement],
     ) -> Result<Option<String>, Error> {
-        let versions = self.versions_oldest_first(route_id).await?;
+        let versions = self.versions_oldest_first(route_id).await?.items;
         let holds =
             |graph: Option<Vec<AnyElement>>| graph.is_some_and(|graph| same_graph(&graph, wanted));
         if let Some(listed) = versions.iter().rev().find(|v| holds(v.graph())) {
@@ -185,22 +203,22 @@ impl DeploySearch for Gateway<'_> {
 
     /// A route's versions, oldest first, as one list call answers them: the spec gives
     /// list-versions no `page` or `per_page` parameter, so no later page can be asked for.
-    async fn versions_oldest_first(&self, route_id: &str) -> Result<Vec<Version>, Error> {
+    async fn versions_oldest_first(&self, route_id: &str) -> Result<Listed<Version>, Error> {
         let page = self.list_versions(route_id).await?;
-        let mut versions = page.versions;
-        oldest_first(&mut versions, &page.order_by_direction, |v| &v.created_at);
-        Ok(versions)
+        let full_page = full_page(page.versions.len(), page.per_page);
+        let mut items = page.versions;
+        oldest_first(&mut items, &page.order_by_direction, |v| &v.created_at);
+        Ok(Listed { items, full_page })
     }
 
     /// A route's deployments, oldest first, as one list call answers them: the spec gives
     /// list-deployments no `page` or `per_page` parameter, so no later page can be asked for.
-    async fn deployments_oldest_first(&self, route_id: &str) -> Result<Vec<Deployment>, Error> {
+    async fn deployments_oldest_first(&self, route_id: &str) -> Result<Listed<Deployment>, Error> {
         let page = self.list_deployments(route_id).await?;
-        let mut deployments = page.deployments;
-        oldest_first(&mut deployments, &page.order_by_direction, |d| {
-            &d.created_at
-        });
-        Ok(deployments)
+        let full_page = full_page(page.deployments.len(), page.per_page);
+        let mut items = page.deployments;
+        oldest_first(&mut items, &page.order_by_direction, |d| &d.created_at);
+        Ok(Listed { items, full_page })
     }
 
     /// A listed version's graph: the list's `data`, or, when the list left `data` out, the

@@ -72,7 +72,7 @@ impl Pager {
 }
 
 /// The page size an answer reports, when it is a whole number of at least 1.
-fn reported_size(per_page: Number) -> Option<NonZeroU64> {
+pub(crate) fn reported_size(per_page: Number) -> Option<NonZeroU64> {
     let size = u64::try_from(per_page.as_integer()?).ok()?;
     NonZeroU64::new(size)
 }

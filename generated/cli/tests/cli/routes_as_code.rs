@@ -448,6 +448,11 @@ async fn rollback_and_history(config: EmulatorConfig) {
     assert_eq!(versions.len(), 2, "{style}: {out}");
     assert_eq!(versions[1]["live"], true, "{style}");
     assert_eq!(
+        history["maybe_incomplete"],
+        Value::Null,
+        "{style}: not a full page"
+    );
+    assert_eq!(
         versions[1]["changes"],
         json!([{"element_id": "large", "change": "changed", "fields": ["/properties/model"]}]),
         "{style}"
@@ -514,6 +519,40 @@ async fn rollback_and_history(config: EmulatorConfig) {
 }
 
 in_both_styles!(rollback_and_history: rollback_and_history_against_the_documented_style, rollback_and_history_against_the_live_style);
+
+/// An API answering two versions a page: `history` says that older versions may exist.
+async fn history_of_a_full_page(config: EmulatorConfig) {
+    let style = config.style.name();
+    let emulator = busy_gateway(config.with_max_per_page(2)).await;
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let dir = dir.path();
+    for model in ["gpt-4o", "gpt-4.1"] {
+        write_route(
+            dir,
+            "support.json",
+            &json!({"name": "support", "elements": fixtures::graph_calling(model)}),
+        );
+        assert_eq!(
+            run_args(&emulator, dir, &["apply", "routes"]).0,
+            0,
+            "{style}"
+        );
+    }
+    let (code, out, err) = run_args(&emulator, dir, &["history", "support"]);
+    assert_eq!(code, 0, "{style}: {err}");
+    assert!(
+        out.contains(
+            "the API answered a full page of 2 versions; older versions may exist that it does not list"
+        ),
+        "{style}: {out}"
+    );
+    let (code, out, err) = run_args(&emulator, dir, &["history", "support", "--output", "json"]);
+    assert_eq!(code, 0, "{style}: {err}");
+    let history: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(history["maybe_incomplete"]["versions"], 2, "{style}: {out}");
+}
+
+in_both_styles!(history_of_a_full_page: history_of_a_full_page_against_the_documented_style, history_of_a_full_page_against_the_live_style);
 
 /// `rollback` twice: the second sends nothing and says why; `--expect-live` with another
 /// version live is refused (exit 1) with nothing sent; `--to` still deploys. With `lags`

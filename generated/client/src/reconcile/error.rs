@@ -32,6 +32,9 @@ pub enum ReconcileError {
         /// The version asked for (`to`), which the route does not have; `None` when no version
         /// was asked for and the route has no earlier one.
         wanted: Option<String>,
+        /// The page size the versions' answer reports, when the versions listed filled it: the
+        /// version may be older than those listed, which the API gives no way to ask for.
+        full_page: Option<u64>,
     },
     /// A rollback's caller expected another version to be live; nothing was sent.
     UnexpectedLiveVersion {
@@ -182,14 +185,35 @@ impl fmt::Display for ReconcileError {
             Self::NoRollbackTarget {
                 route,
                 wanted: Some(version),
+                full_page: None,
             } => write!(
                 f,
                 "route `{route}` has no version `{version}` (see `routes history {route}`)"
             ),
             Self::NoRollbackTarget {
                 route,
+                wanted: Some(version),
+                full_page: Some(size),
+            } => write!(
+                f,
+                "route `{route}`: version `{version}` is not among the {size} versions the API \
+                 listed, a full page: it may be older than those, beyond the listed page, \
+                 which the API gives no way to ask for; nothing was sent"
+            ),
+            Self::NoRollbackTarget {
+                route,
                 wanted: None,
+                full_page: None,
             } => write!(f, "route `{route}` has no earlier version to roll back to"),
+            Self::NoRollbackTarget {
+                route,
+                wanted: None,
+                full_page: Some(size),
+            } => write!(
+                f,
+                "route `{route}` has no earlier version among the {size} versions the API \
+                 listed, a full page (older ones may exist that it does not list); nothing was sent"
+            ),
             Self::UnexpectedLiveVersion {
                 route,
                 expected,
@@ -398,6 +422,7 @@ mod tests {
         let missing = ReconcileError::NoRollbackTarget {
             route: "support".into(),
             wanted: Some("v9".into()),
+            full_page: None,
         };
         assert_eq!(
             missing.to_string(),
@@ -405,5 +430,16 @@ mod tests {
         );
         assert!(missing.source().is_none());
         assert!(missing.client_error().is_none());
+        let beyond = ReconcileError::NoRollbackTarget {
+            route: "support".into(),
+            wanted: Some("v1".into()),
+            full_page: Some(2),
+        };
+        assert_eq!(
+            beyond.to_string(),
+            "route `support`: version `v1` is not among the 2 versions the API listed, a full \
+             page: it may be older than those, beyond the listed page, which the API gives no \
+             way to ask for; nothing was sent"
+        );
     }
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::apply::deployed_not_yet_visible;
 use super::changes::{ElementChange, element_changes};
 use super::error::ReconcileError;
-use super::read::{ReadOptions, find_route, versions_with_graphs};
+use super::read::{ReadOptions, find_route, with_graphs};
 use crate::Gateway;
 use crate::deploy::DeploySearch;
 use crate::types::{Deployment, Route, Version};
@@ -25,6 +25,18 @@ pub struct History {
     pub versions: Vec<VersionEntry>,
     /// Its deployments, oldest first.
     pub deployments: Vec<Deployment>,
+    /// `Some` when the API answered a full page of versions or of deployments: older ones may
+    /// exist that it does not list, and the spec gives no way to ask for another page.
+    pub maybe_incomplete: Option<FullPages>,
+}
+
+/// Which lists of a [`History`] the API answered with a full page, each with that page's size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FullPages {
+    /// The versions' page size, when the versions filled it.
+    pub versions: Option<u64>,
+    /// The deployments' page size, when the deployments filled it.
+    pub deployments: Option<u64>,
 }
 
 /// One version in a [`History`].
@@ -52,8 +64,15 @@ pub async fn history(
     read: &ReadOptions,
 ) -> Result<History, ReconcileError> {
     let route = find_route(gateway, route, read).await?;
-    let versions = versions_with_graphs(gateway, &route.id, read).await?;
+    let listed = gateway.versions_oldest_first(&route.id).await?;
+    let versions = with_graphs(gateway, &route.id, listed.items, read).await?;
     let deployments = gateway.deployments_oldest_first(&route.id).await?;
+    let maybe_incomplete = (listed.full_page.is_some() || deployments.full_page.is_some())
+        .then_some(FullPages {
+            versions: listed.full_page,
+            deployments: deployments.full_page,
+        });
+    let deployments = deployments.items;
     let live_version = live_version(&deployments, &route);
     let mut entries: Vec<VersionEntry> = Vec::with_capacity(versions.len());
     let mut previous: Option<Option<&[crate::graph::AnyElement]>> = None;
@@ -82,6 +101,7 @@ pub async fn history(
         live_version,
         versions: entries,
         deployments,
+        maybe_incomplete,
     })
 }
 
@@ -226,7 +246,7 @@ pub async fn rollback(
     options: &RollbackOptions,
 ) -> Result<Rollback, ReconcileError> {
     let route = find_route(gateway, route, &options.read).await?;
-    let deployments = gateway.deployments_oldest_first(&route.id).await?;
+    let deployments = gateway.deployments_oldest_first(&route.id).await?.items;
     let live = live_version(&deployments, &route);
     if let Some(expected) = &options.expect_live
         && *expected != live
@@ -237,10 +257,12 @@ pub async fn rollback(
             live,
         });
     }
-    let versions = gateway.versions_oldest_first(&route.id).await?;
+    let listed = gateway.versions_oldest_first(&route.id).await?;
+    let versions = listed.items;
     let no_target = |wanted: Option<&String>| ReconcileError::NoRollbackTarget {
         route: route.name.clone(),
         wanted: wanted.cloned(),
+        full_page: listed.full_page,
     };
     let (target, nothing_sent) = match &options.to {
         Some(wanted) => {

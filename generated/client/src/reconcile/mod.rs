@@ -60,7 +60,7 @@ pub use directories::{RouteDirectory, directories};
 pub use error::{PlanRefusal, ReconcileError};
 pub use export::{Export, ExportedFile, Overwrite, export, export_routes};
 pub use history::{
-    History, NothingSent, Rollback, RollbackOptions, VersionEntry, history, rollback,
+    FullPages, History, NothingSent, Rollback, RollbackOptions, VersionEntry, history, rollback,
 };
 pub use manifest::{MANIFEST_FILE, Manifest, ManifestAt, Owns, is_manifest_file};
 pub use name_pattern::NamePattern;

@@ -105,7 +105,18 @@ pub async fn versions_with_graphs(
     route_id: &str,
     options: &ReadOptions,
 ) -> Result<Vec<(Version, Option<Vec<AnyElement>>)>, Error> {
-    let versions = gateway.versions_oldest_first(route_id).await?;
+    let versions = gateway.versions_oldest_first(route_id).await?.items;
+    with_graphs(gateway, route_id, versions, options).await
+}
+
+/// Listed `versions` of a route with their graphs, in the same order; as
+/// [`versions_with_graphs`] reads them.
+pub(crate) async fn with_graphs(
+    gateway: &Gateway<'_>,
+    route_id: &str,
+    versions: Vec<Version>,
+    options: &ReadOptions,
+) -> Result<Vec<(Version, Option<Vec<AnyElement>>)>, Error> {
     stream::iter(versions)
         .map(|version| async move {
             let graph = gateway.listed_version_graph(route_id, &version).await?;

@@ -1,13 +1,16 @@
 //! An API that caps list pages (20 routes a page whatever `per_page` asks, and says so in the
 //! answer), against the emulator in both styles: the routes stream, a plan, a prune plan and
 //! export all see every one of 45 routes; a list still going past the page limit fails,
-//! naming it.
+//! naming it. Version and deployment lists (which have no page parameters) capped at 2 of 4:
+//! history is marked as maybe incomplete, rollback works from the newest deployments, and a
+//! rollback to a version beyond the page says so.
 
 use std::num::NonZeroU64;
 use std::time::Duration;
 
 use cloudflare_dynamic_routing::reconcile::{
-    self, Action, DesiredRoute, Overwrite, Owns, PlanOptions, ReadOptions, Summary,
+    self, Action, DesiredRoute, FullPages, NothingSent, Overwrite, Owns, PlanOptions, ReadOptions,
+    ReconcileError, RollbackOptions, Summary,
 };
 use cloudflare_dynamic_routing::route_file::RouteFile;
 use cloudflare_dynamic_routing::{Client, Error, PageRequest, RetryPolicy};
@@ -30,7 +33,13 @@ async fn capped(config: EmulatorConfig, cap: u64, routes: usize) -> (Emulator, C
             .seed_route(ACCOUNT, GATEWAY, &name(n), fixtures::graph())
             .expect("seeded");
     }
-    let client = Client::builder()
+    let client = client_for(&emulator);
+    (emulator, client)
+}
+
+/// A client for `emulator` that does not retry.
+fn client_for(emulator: &Emulator) -> Client {
+    Client::builder()
         .base_url(emulator.base_url())
         .api_token("token")
         .retry_policy(RetryPolicy {
@@ -39,8 +48,7 @@ async fn capped(config: EmulatorConfig, cap: u64, routes: usize) -> (Emulator, C
             max_backoff: Duration::from_millis(1),
         })
         .build()
-        .expect("a client");
-    (emulator, client)
+        .expect("a client")
 }
 
 fn name(n: usize) -> String {
@@ -172,4 +180,135 @@ async fn past_the_page_limit_documented() {
 #[tokio::test]
 async fn past_the_page_limit_live() {
     past_the_page_limit(EmulatorConfig::live()).await;
+}
+
+/// A route with four versions, each deployed in turn (the first on creation), on an emulator
+/// with `config` and no read lag: the emulator, a client, and the version ids, oldest first.
+async fn four_deployed_versions(config: EmulatorConfig) -> (Emulator, Client, Vec<String>) {
+    let emulator = Emulator::start(config.with_read_lag(0))
+        .await
+        .expect("starts");
+    let route_id = emulator
+        .seed_route(ACCOUNT, GATEWAY, "paged", fixtures::graph())
+        .expect("seeded");
+    let client = client_for(&emulator);
+    let gateway = client.gateway(ACCOUNT, GATEWAY);
+    let first = gateway.get_route(&route_id).await.expect("read");
+    let mut versions = vec![first.version.version_id];
+    for model in ["m1", "m2", "m3"] {
+        let elements = serde_json::from_value(fixtures::graph_calling(model)).expect("a graph");
+        let live = gateway
+            .replace_graph(&route_id, elements)
+            .await
+            .expect("deployed");
+        versions.push(live.version_id);
+    }
+    (emulator, client, versions)
+}
+
+/// Versions and deployments capped at 2 of 4: history lists the newest two and is marked as
+/// maybe incomplete; rollback goes from the newest deployments; `--to` the oldest version says
+/// that it may be beyond the listed page, and sends nothing.
+async fn versions_and_deployments_capped_at_two(config: EmulatorConfig) {
+    let style = config.style.name();
+    let (emulator, client, versions) = four_deployed_versions(config.with_max_per_page(2)).await;
+    let gateway = client.gateway(ACCOUNT, GATEWAY);
+    let read = ReadOptions::default();
+
+    let history = reconcile::history(&gateway, "paged", &read)
+        .await
+        .expect("a history");
+    let listed: Vec<&str> = history
+        .versions
+        .iter()
+        .map(|v| v.version_id.as_str())
+        .collect();
+    assert_eq!(listed, [&versions[2], &versions[3]], "{style}");
+    assert_eq!(history.deployments.len(), 2, "{style}");
+    assert_eq!(history.live_version, versions[3], "{style}");
+    assert_eq!(
+        history.maybe_incomplete,
+        Some(FullPages {
+            versions: Some(2),
+            deployments: Some(2),
+        }),
+        "{style}"
+    );
+
+    let writes = emulator.writes().len();
+    let error = reconcile::rollback(
+        &gateway,
+        "paged",
+        &RollbackOptions::default().to(versions[0].clone()),
+    )
+    .await
+    .expect_err("beyond the listed page");
+    assert!(
+        matches!(&error, ReconcileError::NoRollbackTarget { wanted: Some(v), full_page: Some(2), .. } if *v == versions[0]),
+        "{style}: {error:?}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains("2 versions") && message.contains("beyond the listed page"),
+        "{style}: {message}"
+    );
+    assert_eq!(emulator.writes().len(), writes, "{style}: nothing sent");
+
+    let rolled = reconcile::rollback(&gateway, "paged", &RollbackOptions::default())
+        .await
+        .expect("rolled back");
+    assert_eq!(
+        (rolled.from_version.as_str(), rolled.to_version.as_str()),
+        (versions[3].as_str(), versions[2].as_str()),
+        "{style}"
+    );
+    assert!(rolled.deployed, "{style}");
+    let again = reconcile::rollback(&gateway, "paged", &RollbackOptions::default())
+        .await
+        .expect("a second rollback");
+    assert!(!again.deployed, "{style}: {again:?}");
+    assert!(
+        matches!(
+            again.nothing_sent,
+            Some(NothingSent::LiveIsAStepBack { .. })
+        ),
+        "{style}: {again:?}"
+    );
+}
+
+/// Uncapped, the same route's history lists all four versions and is not marked.
+async fn versions_and_deployments_uncapped(config: EmulatorConfig) {
+    let style = config.style.name();
+    let (_emulator, client, versions) = four_deployed_versions(config).await;
+    let history = reconcile::history(
+        &client.gateway(ACCOUNT, GATEWAY),
+        "paged",
+        &ReadOptions::default(),
+    )
+    .await
+    .expect("a history");
+    let listed: Vec<&String> = history.versions.iter().map(|v| &v.version_id).collect();
+    assert_eq!(listed, versions.iter().collect::<Vec<_>>(), "{style}");
+    assert_eq!(history.deployments.len(), 4, "{style}");
+    assert_eq!(history.maybe_incomplete, None, "{style}");
+}
+
+#[tokio::test]
+async fn versions_and_deployments_capped_at_two_documented() {
+    versions_and_deployments_capped_at_two(EmulatorConfig::documented()).await;
+}
+
+#[tokio::test]
+async fn versions_and_deployments_capped_at_two_live() {
+    versions_and_deployments_capped_at_two(EmulatorConfig::live()).await;
+}
+
+#[tokio::test]
+async fn versions_and_deployments_uncapped_documented() {
+    versions_and_deployments_uncapped(EmulatorConfig::documented()).await;
+}
+
+#[tokio::test]
+async fn versions_and_deployments_uncapped_live() {
+    versions_and_deployments_uncapped(EmulatorConfig::live()).await;
 }
