@@ -130,13 +130,7 @@ pub fn heading(planned: &Planned<'_>) -> String {
 pub fn total(planned: &[Planned<'_>]) -> Summary {
     let mut total = Summary::default();
     for one in planned {
-        let summary = one.plan.summary();
-        total.create += summary.create;
-        total.update += summary.update;
-        total.unchanged += summary.unchanged;
-        total.extra += summary.extra;
-        total.delete += summary.delete;
-        total.not_managed += summary.not_managed;
+        total += one.plan.summary();
     }
     total
 }

@@ -190,6 +190,27 @@ pub struct Summary {
     pub not_managed: usize,
 }
 
+/// Counts added up, as over several directories' plans; every field is named, so a new action
+/// cannot be left out of a total.
+impl std::ops::AddAssign for Summary {
+    fn add_assign(&mut self, other: Summary) {
+        let Summary {
+            create,
+            update,
+            unchanged,
+            extra,
+            delete,
+            not_managed,
+        } = other;
+        self.create += create;
+        self.update += update;
+        self.unchanged += unchanged;
+        self.extra += extra;
+        self.delete += delete;
+        self.not_managed += not_managed;
+    }
+}
+
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
