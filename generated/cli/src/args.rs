@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{ArgMatches, Args, ValueEnum};
-use cloudflare_dynamic_routing::reconcile::{MANIFEST_FILE, ManifestAt, Progress, ReadOptions};
+use cloudflare_dynamic_routing::reconcile::{
+    ApplyOptions, MANIFEST_FILE, ManifestAt, Progress, ReadOptions,
+};
 use cloudflare_dynamic_routing::route_file::{self, Checks, RouteFile};
 use cloudflare_dynamic_routing::{Client, Gateway};
 
@@ -67,7 +69,8 @@ pub struct GatewayArgs {
     /// text (a table, coloured on a terminal) or json (a stable document; see the README)
     #[arg(long, value_name = "output", value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
-    /// At most this many reads in flight at once
+    /// At most this many routes read at once, and, in apply, changed at once (1: one by one, in
+    /// plan order)
     #[arg(long, value_name = "N", default_value_t = ReadOptions::DEFAULT_CONCURRENCY)]
     pub concurrency: NonZeroUsize,
     #[arg(long, value_name = "account-id", env = ACCOUNT_ENV, help = ACCOUNT_HELP)]
@@ -115,6 +118,11 @@ impl GatewayArgs {
     /// Whether `--output json` was asked for.
     pub fn json(&self) -> bool {
         self.output == OutputFormat::Json
+    }
+
+    /// `--concurrency` for an apply: at most that many routes changed at once.
+    pub fn apply_options(&self) -> ApplyOptions {
+        ApplyOptions::default().concurrency(self.concurrency)
     }
 
     /// `--concurrency`, and progress on standard error once many routes are read.

@@ -1,8 +1,9 @@
 //! `routes apply`: the route files planned as `plan` plans them (every directory against its own
 //! gateway), or a plan `plan --out` saved (`--plan FILE`, applied only if nothing it depends on
-//! changed: `reconcile::apply_saved`), then applied (`reconcile::apply_each`); in text each
-//! route's line as soon as it is done, so a failure part way leaves on standard output what was
-//! done before it. A plan that deletes is confirmed first (`confirm`). A deployment that reads
+//! changed: `reconcile::apply_saved`), then applied (`reconcile::apply_each`, at most
+//! `--concurrency` routes at once); in text each route's line as soon as it is done, so a
+//! failure part way leaves on standard output what was done, and standard error says what
+//! failed and what was not started. A plan that deletes is confirmed first (`confirm`). A deployment that reads
 //! do not show yet is done (exit 0) with a warning on standard error.
 
 use std::path::{Path, PathBuf};
@@ -55,7 +56,9 @@ pub async fn run(client: &Client, args: &ApplyArgs) -> Result<Outcome, String> {
         if several && !json {
             print::out(&directories::heading(directory));
         }
-        let result = reconcile::apply_each(&directory.gateway, &directory.plan, line(json)).await;
+        let options = args.reconcile.gateway.apply_options();
+        let result =
+            reconcile::apply_each(&directory.gateway, &directory.plan, &options, line(json)).await;
         let (document, failed) = report_one(&directory.plan, result.map_err(Box::new), json);
         documents.push(document);
         if failed.is_some() {
@@ -91,7 +94,14 @@ async fn apply_saved(client: &Client, args: &ApplyArgs, path: &Path) -> Result<O
     let plan = saved.plan();
     confirm::deletions(&plan, args.yes)?;
     let json = ids.json();
-    let result = reconcile::apply_saved(&gateway, &saved, &ids.read_options(), line(json)).await;
+    let result = reconcile::apply_saved(
+        &gateway,
+        &saved,
+        &ids.read_options(),
+        &ids.apply_options(),
+        line(json),
+    )
+    .await;
     let result = match result {
         Ok(done) => Ok(done),
         Err(ReconcileError::Apply(failed)) => Err(failed),
@@ -120,7 +130,8 @@ fn line(json: bool) -> impl Fn(&Applied) {
 }
 
 /// One plan's result: warnings for deployments reads do not show yet, its JSON document (with
-/// `summary` when it completed), and the failure that stopped it.
+/// `summary` when it completed; with `failed` and `not_started` when it stopped), and the
+/// failure that stopped it (in text, each change not started is a line on standard error).
 fn report_one(
     plan: &Plan,
     result: Result<Vec<Applied>, Box<ApplyError>>,
@@ -136,7 +147,23 @@ fn report_one(
             }
             (json!({"applied": done, "summary": plan.summary()}), None)
         }
-        Err(failed) => (json!({"applied": failed.done}), Some(failed.to_string())),
+        Err(failed) => {
+            if !json {
+                for route in &failed.not_started {
+                    print::note(&report::not_started(route));
+                }
+            }
+            let failures: Vec<Value> = failed
+                .failures()
+                .map(|(route, error)| json!({"route": route, "error": error.to_string()}))
+                .collect();
+            let document = json!({
+                "applied": failed.done,
+                "failed": failures,
+                "not_started": failed.not_started,
+            });
+            (document, Some(failed.to_string()))
+        }
     }
 }
 

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use anstyle::{AnsiColor, Style};
 use cloudflare_dynamic_routing::graph::{in_id_order, known_elements};
 use cloudflare_dynamic_routing::reconcile::{
-    Action, Applied, Change, Checked, Deploy, ElementChange, Export, History, NothingSent, Outcome,
-    Plan, Rollback,
+    Action, Applied, Change, Checked, Deploy, ElementChange, Export, History, NotStarted,
+    NothingSent, Outcome, Phase, Plan, Rollback,
 };
 use cloudflare_dynamic_routing::route_file::RouteFile;
 use serde::Serialize;
@@ -413,6 +413,19 @@ pub fn rollback(rollback: &Rollback) -> String {
              `{stepped_back_from}`; nothing was sent (`--to VERSION` deploys any version)\n",
             rollback.to_version
         ),
+    }
+}
+
+/// The line for a change an apply did not start, because another failed first.
+pub fn not_started(route: &NotStarted) -> String {
+    let what = match route.phase {
+        Phase::Update => "rename or graph change",
+        Phase::Create => "creation",
+        Phase::Delete => "deletion",
+    };
+    match &route.route_id {
+        Some(id) => format!("not started: {} ({id}): {what}", route.name),
+        None => format!("not started: {}: {what}", route.name),
     }
 }
 

@@ -42,6 +42,8 @@ pub struct Fault {
     pub kind: FaultKind,
     /// The operation it fires on; `None` for any request.
     pub operation: Option<Operation>,
+    /// The route whose requests it fires on (the id in the path); `None` for any request.
+    pub route: Option<String>,
     /// How many more requests it fires on.
     pub times: u32,
 }
@@ -51,6 +53,7 @@ impl Fault {
         Self {
             kind,
             operation: None,
+            route: None,
             times: 1,
         }
     }
@@ -96,6 +99,13 @@ impl Fault {
         self
     }
 
+    /// Only on requests to route `route_id` (its id in the path), so one route of several
+    /// changed at once can be made to fail.
+    pub fn on_route(mut self, route_id: impl Into<String>) -> Self {
+        self.route = Some(route_id.into());
+        self
+    }
+
     /// On the next `times` matching requests (0: never; such a fault is not kept).
     pub fn times(mut self, times: u32) -> Self {
         self.times = times;
@@ -118,12 +128,23 @@ impl Fault {
         self
     }
 
-    fn matches(&self, operation: Option<Operation>) -> bool {
+    fn matches(&self, operation: Option<Operation>, path: &str) -> bool {
         self.times > 0
             && self
                 .operation
                 .is_none_or(|wanted| Some(wanted) == operation)
+            && self
+                .route
+                .as_deref()
+                .is_none_or(|wanted| route_in(path) == Some(wanted))
     }
+}
+
+/// The route id a request's path names: the segment after `routes`.
+fn route_in(path: &str) -> Option<&str> {
+    let mut segments = path.split('/');
+    segments.find(|s| *s == "routes")?;
+    segments.next().filter(|s| !s.is_empty())
 }
 
 /// The faults waiting to fire, oldest first.
@@ -145,9 +166,9 @@ impl Faults {
         self.0.clone()
     }
 
-    /// The oldest fault that fires on `operation`, counted as fired once.
-    pub(crate) fn fire(&mut self, operation: Option<Operation>) -> Option<FaultKind> {
-        let index = self.0.iter().position(|f| f.matches(operation))?;
+    /// The oldest fault that fires on `operation` at `path`, counted as fired once.
+    pub(crate) fn fire(&mut self, operation: Option<Operation>, path: &str) -> Option<FaultKind> {
+        let index = self.0.iter().position(|f| f.matches(operation, path))?;
         let fault = &mut self.0[index];
         fault.times -= 1;
         let kind = fault.kind.clone();
@@ -167,19 +188,55 @@ mod tests {
         let mut faults = Faults::default();
         faults.push(Fault::hang().on(Operation::GetRoute).times(2));
         faults.push(Fault::status(503));
+        let path = "/accounts/a/ai-gateway/gateways/g/routes/r";
         assert_eq!(
-            faults.fire(Some(Operation::ListRoutes)),
+            faults.fire(
+                Some(Operation::ListRoutes),
+                "/accounts/a/ai-gateway/gateways/g/routes"
+            ),
             Some(Fault::status(503).kind)
         );
         assert_eq!(
-            faults.fire(Some(Operation::GetRoute)),
+            faults.fire(Some(Operation::GetRoute), path),
             Some(FaultKind::Hang)
         );
         assert_eq!(
-            faults.fire(Some(Operation::GetRoute)),
+            faults.fire(Some(Operation::GetRoute), path),
             Some(FaultKind::Hang)
         );
-        assert_eq!(faults.fire(Some(Operation::GetRoute)), None);
+        assert_eq!(faults.fire(Some(Operation::GetRoute), path), None);
+        assert!(faults.pending().is_empty());
+    }
+
+    #[test]
+    fn a_fault_on_a_route_fires_only_on_requests_naming_it() {
+        let mut faults = Faults::default();
+        faults.push(
+            Fault::status(400)
+                .on(Operation::CreateVersion)
+                .on_route("r2"),
+        );
+        let versions =
+            |route: &str| format!("/accounts/a/ai-gateway/gateways/g/routes/{route}/versions");
+        assert_eq!(
+            faults.fire(Some(Operation::CreateVersion), &versions("r1")),
+            None
+        );
+        assert_eq!(
+            faults.fire(Some(Operation::CreateVersion), &versions("r22")),
+            None
+        );
+        assert_eq!(
+            faults.fire(
+                Some(Operation::ListRoutes),
+                "/accounts/a/ai-gateway/gateways/g/routes"
+            ),
+            None
+        );
+        assert!(matches!(
+            faults.fire(Some(Operation::CreateVersion), &versions("r2")),
+            Some(FaultKind::Status { status: 400, .. })
+        ));
         assert!(faults.pending().is_empty());
     }
 }

@@ -250,7 +250,7 @@ async fn handle(
     if !shared.config.latency.is_zero() {
         tokio::time::sleep(shared.config.latency).await;
     }
-    let fault = lock(&shared.faults).fire(operation);
+    let fault = lock(&shared.faults).fire(operation, parts.uri.path());
     let mut drop_after = false;
     let mut status_after = None;
     match fault {

@@ -807,7 +807,7 @@ async fn a_plan_reads_each_route_once_and_lists_each_page_once() {
 }
 
 /// An apply that fails part way stops there: what was done is on standard output as it
-/// happened, and the error says which route failed and how many changes came before it.
+/// happened, and the error says which route failed and how many changes were made.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_apply_that_fails_part_way_says_what_was_done() {
     for config in [EmulatorConfig::documented(), EmulatorConfig::live()] {
@@ -839,7 +839,7 @@ async fn an_apply_that_fails_part_way_says_what_was_done() {
         );
         assert!(
             err.starts_with("error: route `billing`: create_route: HTTP 400")
-                && err.contains("(1 change applied before it)"),
+                && err.contains("(1 change applied)"),
             "{style}: {err}"
         );
         assert_eq!(
@@ -849,6 +849,107 @@ async fn an_apply_that_fails_part_way_says_what_was_done() {
         );
     }
 }
+
+/// Six graph changes at once (`--concurrency 6`) and a deletion, one route's new version
+/// refused: exit 1; in JSON the five others applied in file order, the failure, and the
+/// deletion not started (nothing deleted); in text the same, the deletion named on standard
+/// error; then `--concurrency 1` converges, sending route after route in file order.
+async fn an_apply_with_a_route_failing_among_several(config: EmulatorConfig) {
+    let style = config.style.name();
+    let emulator = Emulator::start(config).await.expect("the emulator starts");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let dir = dir.path();
+    let ids: Vec<String> = (0..6)
+        .map(|n| {
+            let name = format!("route-{n}");
+            write_route(
+                dir,
+                &format!("{name}.json"),
+                &json!({"name": name, "elements": fixtures::graph_calling("gpt-4.1")}),
+            );
+            emulator
+                .seed_route(ACCOUNT, GATEWAY, &name, fixtures::graph())
+                .expect("a seeded route")
+        })
+        .collect();
+    let gone = emulator
+        .seed_route(ACCOUNT, GATEWAY, "gone", fixtures::graph())
+        .expect("a seeded route");
+    std::fs::write(
+        dir.join("routes/routes.manifest.json"),
+        json!({"account_id": ACCOUNT, "gateway_id": GATEWAY, "owns": "gateway"}).to_string(),
+    )
+    .expect("a manifest");
+    let refuse = || {
+        Fault::status(400)
+            .on(Operation::CreateVersion)
+            .on_route(&ids[2])
+    };
+    let apply = ["apply", "routes", "--prune", "--yes", "--concurrency"];
+
+    emulator.inject(refuse());
+    let (code, out, err) = run_args(
+        &emulator,
+        dir,
+        &[&apply[..], &["6", "--output", "json"]].concat(),
+    );
+    assert_eq!(code, 1, "{style}: {err}");
+    let document: Value = serde_json::from_str(&out).expect("JSON");
+    let applied: Vec<&str> = document["applied"]
+        .as_array()
+        .expect("applied")
+        .iter()
+        .map(|a| a["name"].as_str().expect("a name"))
+        .collect();
+    assert_eq!(
+        applied,
+        ["route-0", "route-1", "route-3", "route-4", "route-5"],
+        "{style}: the others, in file order"
+    );
+    assert_eq!(document["failed"][0]["route"], "route-2", "{style}");
+    assert_eq!(document["failed"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        document["not_started"],
+        json!([{"name": "gone", "route_id": gone, "phase": "delete"}]),
+        "{style}"
+    );
+    assert!(
+        err.contains("route `route-2`: create_version: HTTP 400")
+            && err.contains("(5 changes applied, 1 not started)"),
+        "{style}: {err}"
+    );
+    let writes = writes_since(&emulator);
+    assert!(
+        !writes.contains(&Operation::DeleteRoute),
+        "{style}: nothing deleted: {writes:?}"
+    );
+    assert_eq!(writes.len(), 5 * 2 + 1, "{style}: {writes:?}");
+
+    // In text, once route-2 fails again: the deletion not started is named.
+    emulator.inject(refuse());
+    let (code, out, err) = run_args(&emulator, dir, &[&apply[..], &["6"]].concat());
+    assert_eq!((code, out.as_str()), (1, ""), "{style}: {err}");
+    assert!(
+        err.contains(&format!("not started: gone ({gone}): deletion")),
+        "{style}: {err}"
+    );
+    writes_since(&emulator);
+
+    let (code, out, err) = run_args(&emulator, dir, &[&apply[..], &["1"]].concat());
+    assert_eq!(code, 0, "{style}: {out}{err}");
+    assert_eq!(
+        writes_since(&emulator),
+        [
+            Operation::CreateVersion,
+            Operation::CreateDeployment,
+            Operation::DeleteRoute
+        ],
+        "{style}: what was left, one after the other"
+    );
+    nothing_to_change(&emulator, dir, style);
+}
+
+in_both_styles!(an_apply_with_a_route_failing_among_several: an_apply_with_a_route_failing_among_several_against_the_documented_style, an_apply_with_a_route_failing_among_several_against_the_live_style);
 
 /// A route file whose graph has the sample's condition compare with `number` written as given
 /// (`2.0`, `2e0`), as text, so the number keeps that form in the file.

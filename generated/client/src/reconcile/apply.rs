@@ -1,13 +1,20 @@
-//! Applying a plan: renames and graph changes first, then creations, then deletions, one at a
-//! time, each waiting until reads show it. On a failure it stops and says every change made
-//! before it, a rename made just before its route's failing graph change included. A
-//! deployment that reads do not show yet is done, and said to be.
+//! Applying a plan, in three phases: renames and graph changes, then creations, then
+//! deletions. Each phase finishes before the next starts, and within one at most
+//! [`ApplyOptions::concurrency`] routes change at once, so the waits until reads show each
+//! deployment overlap. A failure starts nothing new: the changes in flight finish, and the
+//! error says every change made (a rename made just before its route's failing graph change
+//! included), every failure, and what was not started; deletions never start after a failure.
+//! A deployment that reads do not show yet is done, and said to be.
 
 use std::fmt;
+use std::num::NonZeroUsize;
 
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
 use serde::Serialize;
 
 use super::plan::{Action, Deploy, Plan, RoutePlan};
+use super::read::ReadOptions;
 use crate::{Error, Gateway};
 
 /// What was done to one route.
@@ -49,29 +56,132 @@ pub enum Outcome {
     Deleted,
 }
 
-/// A plan that stopped part way.
+/// How a plan is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApplyOptions {
+    /// At most this many routes changed at once within a phase (1: one by one, in plan
+    /// order, as a failure leaves the fewest changes in flight).
+    pub concurrency: NonZeroUsize,
+}
+
+impl ApplyOptions {
+    /// The default bound on routes changed at once: the same as reads
+    /// ([`ReadOptions::DEFAULT_CONCURRENCY`]). A graph change is two writes and a few reads
+    /// spread over its wait, so eight at once ask less of the account's rate limit than a
+    /// plan's eight reads at once do; the number of requests does not depend on it.
+    pub const DEFAULT_CONCURRENCY: NonZeroUsize = ReadOptions::DEFAULT_CONCURRENCY;
+
+    /// With at most `concurrency` routes changed at once.
+    pub fn concurrency(mut self, concurrency: NonZeroUsize) -> Self {
+        self.concurrency = concurrency;
+        self
+    }
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        Self {
+            concurrency: Self::DEFAULT_CONCURRENCY,
+        }
+    }
+}
+
+/// The phases of an apply, in the order they run; each finishes before the next starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Renames and graph changes ([`Action::Update`]). A route's rename comes before its
+    /// graph change; renames cannot collide with one another, since a plan refuses a rename
+    /// onto a name any route holds.
+    Update,
+    /// Creations, once every rename is made: a rename can free the name a creation takes.
+    Create,
+    /// Deletions, last, and only when everything before them succeeded.
+    Delete,
+}
+
+impl Phase {
+    /// The phase a route's action runs in; `None` for a route that needs no change.
+    pub fn of(action: &Action) -> Option<Phase> {
+        match action {
+            Action::Update { .. } => Some(Phase::Update),
+            Action::Create { .. } => Some(Phase::Create),
+            Action::Delete => Some(Phase::Delete),
+            Action::Unchanged | Action::Extra | Action::NotManaged => None,
+        }
+    }
+}
+
+/// A route whose change failed.
 #[derive(Debug)]
-pub struct ApplyError {
-    /// Every change made before the failure, in order: when a route's rename was made and its
-    /// graph change then failed, the rename is here (as [`Outcome::Updated`] without a
-    /// deployed version).
-    pub done: Vec<Applied>,
-    /// The route whose change failed.
+pub struct FailedChange {
+    /// The route's name (as the plan has it).
     pub route: String,
     /// Why.
     pub error: Error,
 }
 
+/// A route whose change was not started, because another failed first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotStarted {
+    /// The route's name (as the plan has it).
+    pub name: String,
+    /// Its id; `None` for a route still to be created.
+    pub route_id: Option<String>,
+    /// The phase its change belongs to.
+    pub phase: Phase,
+}
+
+/// A plan that stopped part way.
+#[derive(Debug)]
+pub struct ApplyError {
+    /// Every change made, in plan order (phase, then file order), whether it finished before
+    /// or after the failure (changes in flight are let finish): when a route's rename was made
+    /// and its graph change then failed, the rename is here (as [`Outcome::Updated`] without a
+    /// deployed version).
+    pub done: Vec<Applied>,
+    /// The route whose change failed first in plan order.
+    pub route: String,
+    /// Why.
+    pub error: Error,
+    /// The other changes that failed (they were in flight with the first), in plan order.
+    pub also_failed: Vec<FailedChange>,
+    /// The changes not started, in plan order: the rest of the failing phase and every later
+    /// phase, deletions included.
+    pub not_started: Vec<NotStarted>,
+}
+
+impl ApplyError {
+    /// Every failure, in plan order: the first, then [`ApplyError::also_failed`].
+    pub fn failures(&self) -> impl Iterator<Item = (&str, &Error)> {
+        std::iter::once((self.route.as_str(), &self.error)).chain(
+            self.also_failed
+                .iter()
+                .map(|failed| (failed.route.as_str(), &failed.error)),
+        )
+    }
+}
+
 impl fmt::Display for ApplyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, (route, error)) in self.failures().enumerate() {
+            if index > 0 {
+                write!(f, "; ")?;
+            }
+            write!(f, "route `{route}`: {error}")?;
+        }
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
         write!(
             f,
-            "route `{}`: {} ({} change{} applied before it)",
-            self.route,
-            self.error,
+            " ({} change{} applied",
             self.done.len(),
-            if self.done.len() == 1 { "" } else { "s" }
-        )
+            plural(self.done.len())
+        )?;
+        if !self.not_started.is_empty() {
+            write!(f, ", {} not started", self.not_started.len())?;
+        }
+        write!(f, ")")
     }
 }
 
@@ -81,50 +191,127 @@ impl std::error::Error for ApplyError {
     }
 }
 
-/// Performs `plan`: updates (renames first, so a name given up is free), then creations, then
-/// deletions. Unchanged routes and routes left alone send nothing.
+/// Performs `plan` with the default [`ApplyOptions`]: updates (renames first, so a name given
+/// up is free), then creations, then deletions, up to
+/// [`ApplyOptions::DEFAULT_CONCURRENCY`] routes at once. Unchanged routes and routes left
+/// alone send nothing.
 pub async fn apply(gateway: &Gateway<'_>, plan: &Plan) -> Result<Vec<Applied>, ApplyError> {
-    apply_each(gateway, plan, |_| {}).await
+    apply_each(gateway, plan, &ApplyOptions::default(), |_| {}).await
 }
 
-/// [`apply`], telling `done_one` about each route as soon as its change is made, so a long apply
-/// can show its progress.
+/// [`apply`] with `options`, telling `done_one` about each route as soon as its change is made
+/// (in the order they finish), so a long apply can show its progress. What it returns is in
+/// plan order (phase, then file order), however the changes overlapped; with a concurrency of
+/// 1 the requests are exactly those of changing one route after another in that order.
 pub async fn apply_each(
     gateway: &Gateway<'_>,
     plan: &Plan,
+    options: &ApplyOptions,
     done_one: impl Fn(&Applied),
 ) -> Result<Vec<Applied>, ApplyError> {
-    let phase = |route: &RoutePlan| match route.action {
-        Action::Update { .. } => Some(0),
-        Action::Create { .. } => Some(1),
-        Action::Delete => Some(2),
-        Action::Unchanged | Action::Extra | Action::NotManaged => None,
-    };
-    let mut order: Vec<(usize, &RoutePlan)> = plan
+    let mut steps: Vec<(Phase, &RoutePlan)> = plan
         .routes
         .iter()
-        .filter_map(|route| phase(route).map(|p| (p, route)))
+        .filter_map(|route| Phase::of(&route.action).map(|phase| (phase, route)))
         .collect();
-    order.sort_by_key(|(phase, _)| *phase);
-    let mut done = Vec::new();
-    for (_, route) in order {
-        let (applied, failure) = match one(gateway, route).await {
-            Ok(applied) => (applied, None),
-            Err(Partial { made, error }) => (made, Some(error)),
-        };
-        if let Some(applied) = applied {
-            done_one(&applied);
-            done.push(applied);
-        }
-        if let Some(error) = failure {
-            return Err(ApplyError {
-                done,
-                route: route.name.clone(),
-                error,
-            });
+    // Stable: file order within a phase.
+    steps.sort_by_key(|(phase, _)| *phase);
+    let mut ledger = Ledger::new(steps.len());
+    let mut first = 0;
+    for phase in steps.chunk_by(|a, b| a.0 == b.0) {
+        let positions = first..first + phase.len();
+        first += phase.len();
+        let routes = positions.zip(phase.iter().map(|(_, route)| *route));
+        run_phase(gateway, routes, options.concurrency, &mut ledger, &done_one).await;
+        if !ledger.failed.is_empty() {
+            break;
         }
     }
-    Ok(done)
+    ledger.finish(&steps).map_err(|failed| *failed)
+}
+
+/// What an apply has done so far, each entry with its step's position in plan order.
+struct Ledger {
+    started: Vec<bool>,
+    done: Vec<(usize, Applied)>,
+    failed: Vec<(usize, FailedChange)>,
+}
+
+impl Ledger {
+    fn new(steps: usize) -> Self {
+        Self {
+            started: vec![false; steps],
+            done: Vec::new(),
+            failed: Vec::new(),
+        }
+    }
+
+    /// The changes made, in plan order; or the error saying what was done, what failed and
+    /// what was not started.
+    fn finish(mut self, steps: &[(Phase, &RoutePlan)]) -> Result<Vec<Applied>, Box<ApplyError>> {
+        self.done.sort_by_key(|(position, _)| *position);
+        let done = self.done.into_iter().map(|(_, applied)| applied).collect();
+        self.failed.sort_by_key(|(position, _)| *position);
+        let mut failed = self.failed.into_iter().map(|(_, failed)| failed);
+        let Some(first) = failed.next() else {
+            return Ok(done);
+        };
+        let not_started = steps
+            .iter()
+            .zip(&self.started)
+            .filter(|(_, started)| !**started)
+            .map(|((phase, route), _)| NotStarted {
+                name: route.name.clone(),
+                route_id: route.route_id.clone(),
+                phase: *phase,
+            })
+            .collect();
+        Err(Box::new(ApplyError {
+            done,
+            route: first.route,
+            error: first.error,
+            also_failed: failed.collect(),
+            not_started,
+        }))
+    }
+}
+
+/// Changes the routes of one phase, at most `concurrency` at once; after a failure it starts
+/// no more, and lets those in flight finish.
+async fn run_phase<'p>(
+    gateway: &Gateway<'_>,
+    mut routes: impl Iterator<Item = (usize, &'p RoutePlan)>,
+    concurrency: NonZeroUsize,
+    ledger: &mut Ledger,
+    done_one: &impl Fn(&Applied),
+) {
+    let mut in_flight = FuturesUnordered::new();
+    loop {
+        while ledger.failed.is_empty() && in_flight.len() < concurrency.get() {
+            let Some((position, route)) = routes.next() else {
+                break;
+            };
+            ledger.started[position] = true;
+            in_flight.push(async move { (position, route, one(gateway, route).await) });
+        }
+        let Some((position, route, result)) = in_flight.next().await else {
+            return;
+        };
+        let (made, error) = match result {
+            Ok(made) => (made, None),
+            Err(Partial { made, error }) => (made, Some(error)),
+        };
+        if let Some(applied) = made {
+            done_one(&applied);
+            ledger.done.push((position, applied));
+        }
+        if let Some(error) = error {
+            let route = route.name.clone();
+            ledger
+                .failed
+                .push((position, FailedChange { route, error }));
+        }
+    }
 }
 
 /// A route's change that failed part way: what was made of it before the failure.

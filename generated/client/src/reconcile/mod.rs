@@ -6,8 +6,9 @@
 //! 2. [`plan()`] reads the gateway (list pages, then each route whole, concurrently with a
 //!    bound) and says, per route, create, update (rename, graph) or unchanged, and which routes
 //!    no file describes, with element-level changes;
-//! 3. [`apply()`] performs a plan, deploying an existing version when one already holds the
-//!    wanted graph instead of creating a duplicate; a failure part way says what was done.
+//! 3. [`apply()`] performs a plan, several routes at once ([`ApplyOptions`]), deploying an
+//!    existing version when one already holds the wanted graph instead of creating a
+//!    duplicate; a failure part way says what was done, what failed and what was not started.
 //!
 //! A plan can be saved ([`plan_to_save`], [`SavedPlan::write_to`]) with what it saw, and
 //! applied later exactly as reviewed ([`apply_saved`]), refused with every change named when
@@ -50,7 +51,9 @@ mod plan;
 mod read;
 mod saved;
 
-pub use apply::{Applied, ApplyError, Outcome, apply, apply_each};
+pub use apply::{
+    Applied, ApplyError, ApplyOptions, FailedChange, NotStarted, Outcome, Phase, apply, apply_each,
+};
 pub use changes::{Change, ElementChange, element_changes};
 pub use desired::{
     Checked, DesiredDirectory, DesiredError, DesiredRoute, LoadOptions, check_all, load,

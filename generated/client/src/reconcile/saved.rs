@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use futures_util::{StreamExt, TryStreamExt, stream};
 use serde::{Deserialize, Serialize};
 
-use super::apply::{Applied, apply_each};
+use super::apply::{Applied, ApplyOptions, apply_each};
 use super::changes::element_changes;
 use super::desired::DesiredRoute;
 use super::error::ReconcileError;
@@ -431,14 +431,15 @@ pub async fn plan_to_save(
     })
 }
 
-/// Performs exactly `saved`, telling `done_one` about each route as it is done (as
-/// [`super::apply_each`]), once the gateway is the one planned against and nothing the plan
+/// Performs exactly `saved` with `apply` (as [`super::apply_each`], telling `done_one` about
+/// each route as it is done), once the gateway is the one planned against and nothing the plan
 /// depends on changed ([`SavedPlan::changes_since`]). Otherwise nothing is sent:
 /// [`SavedPlanError::OtherGateway`] or [`SavedPlanError::Stale`] naming each change.
 pub async fn apply_saved(
     gateway: &Gateway<'_>,
     saved: &SavedPlan,
     options: &ReadOptions,
+    apply: &ApplyOptions,
     done_one: impl Fn(&Applied),
 ) -> Result<Vec<Applied>, ReconcileError> {
     if (&saved.account_id, &saved.gateway_id) != (&gateway.account_id, &gateway.gateway_id) {
@@ -451,7 +452,7 @@ pub async fn apply_saved(
     if !stale.is_empty() {
         return Err(ReconcileError::SavedPlan(SavedPlanError::Stale(stale)));
     }
-    Ok(apply_each(gateway, &saved.plan(), done_one).await?)
+    Ok(apply_each(gateway, &saved.plan(), apply, done_one).await?)
 }
 
 #[cfg(test)]

@@ -11,9 +11,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use cloudflare_dynamic_routing::reconcile::{
-    self, Action, Applied, DesiredRoute, MANIFEST_FILE, Manifest, NothingSent, Outcome, Overwrite,
-    Owns, PlanOptions, PlanRefusal, ReadOptions, ReconcileError, Rollback, RollbackOptions,
-    SavedPlan, SavedPlanError, Staleness,
+    self, Action, Applied, ApplyOptions, DesiredRoute, MANIFEST_FILE, Manifest, NotStarted,
+    NothingSent, Outcome, Overwrite, Owns, Phase, PlanOptions, PlanRefusal, ReadOptions,
+    ReconcileError, Rollback, RollbackOptions, SavedPlan, SavedPlanError, Staleness,
 };
 use cloudflare_dynamic_routing::route_file::{self, RouteFile};
 use cloudflare_dynamic_routing::{Client, DeployWait, Gateway, RetryPolicy};
@@ -24,10 +24,10 @@ use serde_json::Value;
 use crate::support::behind_the_plans_back::{self, FRESH, Planned, RENAMED_TO};
 use crate::support::fixtures;
 
-const ACCOUNT: &str = "0d37909e38d3e99c29fa2cd343ac421a";
-const GATEWAY: &str = "gw-reconcile";
+pub(crate) const ACCOUNT: &str = "0d37909e38d3e99c29fa2cd343ac421a";
+pub(crate) const GATEWAY: &str = "gw-reconcile";
 
-fn desired(name: &str, graph: Value) -> DesiredRoute {
+pub(crate) fn desired(name: &str, graph: Value) -> DesiredRoute {
     DesiredRoute {
         source: PathBuf::from(format!("routes/{name}.json")),
         file: RouteFile::new(name, serde_json::from_value(graph).expect("a graph")),
@@ -158,10 +158,11 @@ macro_rules! in_both_styles {
         }
     };
 }
+pub(crate) use in_both_styles;
 
 /// An emulator and a client for it that retries at once (a retried request is what some
 /// scenarios are about; waiting for it is not).
-async fn started(config: EmulatorConfig) -> (Emulator, Client) {
+pub(crate) async fn started(config: EmulatorConfig) -> (Emulator, Client) {
     let emulator = Emulator::start(config).await.expect("starts");
     let client = Client::builder()
         .base_url(emulator.base_url())
@@ -176,38 +177,43 @@ async fn started(config: EmulatorConfig) -> (Emulator, Client) {
     (emulator, client)
 }
 
-fn seed(emulator: &Emulator, name: &str) -> String {
+pub(crate) fn seed(emulator: &Emulator, name: &str) -> String {
     emulator
         .seed_route(ACCOUNT, GATEWAY, name, fixtures::graph())
         .expect("seeded")
 }
 
 /// A file that pins route `id` and names it `name`.
-fn pinned(name: &str, id: &str, graph: Value) -> DesiredRoute {
+pub(crate) fn pinned(name: &str, id: &str, graph: Value) -> DesiredRoute {
     let mut route = desired(name, graph);
     route.file.id = Some(id.to_string());
     route
 }
 
 /// The writes the emulator received, in order, as (operation, route id in the path).
-fn writes(emulator: &Emulator) -> Vec<(Operation, Option<String>)> {
+pub(crate) fn writes(emulator: &Emulator) -> Vec<(Operation, Option<String>)> {
     emulator
         .writes()
         .into_iter()
         .map(|request| {
-            let mut segments = request.path.split('/');
-            let route = segments
-                .by_ref()
-                .find(|s| *s == "routes")
-                .and_then(|_| segments.next())
-                .map(str::to_string);
+            let route = route_in_path(&request.path);
             (request.operation.expect("known"), route)
         })
         .collect()
 }
 
+/// The route id a request's path names (the segment after `routes`), if any.
+pub(crate) fn route_in_path(path: &str) -> Option<String> {
+    let mut segments = path.split('/');
+    segments
+        .by_ref()
+        .find(|s| *s == "routes")
+        .and_then(|_| segments.next())
+        .map(str::to_string)
+}
+
 /// The names of the routes on the gateway, sorted (a duplicate shows twice).
-async fn route_names(gateway: &Gateway<'_>) -> Vec<String> {
+pub(crate) async fn route_names(gateway: &Gateway<'_>) -> Vec<String> {
     let routes: Vec<_> = gateway
         .routes(ReadOptions::DEFAULT_PER_PAGE)
         .try_collect()
@@ -219,7 +225,7 @@ async fn route_names(gateway: &Gateway<'_>) -> Vec<String> {
 }
 
 /// Pruning, the files owning the whole gateway (pruning without ownership is refused).
-fn prune() -> PlanOptions {
+pub(crate) fn prune() -> PlanOptions {
     PlanOptions::default().owns(Owns::Gateway).prune(true)
 }
 
@@ -253,8 +259,14 @@ fn order_case(emulator: &Emulator) -> OrderCase {
     }
 }
 
-/// Renames and graph changes first (in file order), then creations, then deletions, whatever
-/// the order of the files; each change is exactly the writes it needs.
+/// One route changed at a time: what an apply did before changes overlapped, request for
+/// request.
+pub(crate) fn one_by_one() -> ApplyOptions {
+    ApplyOptions::default().concurrency(std::num::NonZeroUsize::MIN)
+}
+
+/// One by one, renames and graph changes first (in file order), then creations, then
+/// deletions, whatever the order of the files; each change is exactly the writes it needs.
 async fn apply_order(config: EmulatorConfig) {
     let style = config.style.name();
     let (emulator, client) = started(config).await;
@@ -264,7 +276,9 @@ async fn apply_order(config: EmulatorConfig) {
         .await
         .expect("a plan");
     emulator.clear_requests();
-    let done = reconcile::apply(&gateway, &plan).await.expect("applied");
+    let done = reconcile::apply_each(&gateway, &plan, &one_by_one(), |_| {})
+        .await
+        .expect("applied");
 
     let names: Vec<&str> = done.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(names, case.names, "{style}");
@@ -281,9 +295,10 @@ async fn apply_order(config: EmulatorConfig) {
 }
 in_both_styles!(apply_order);
 
-/// A failure part way stops the apply, and the error lists exactly what was done before it:
-/// the routes changed before, and the failing route's rename made just before its graph
-/// change failed. Nothing after the failure is sent. The same apply again converges.
+/// One by one, a failure part way stops the apply, and the error lists exactly what was done
+/// before it (the routes changed before, and the failing route's rename made just before its
+/// graph change failed) and what was not started. Nothing after the failure is sent. The same
+/// apply again converges.
 async fn partial_failure(config: EmulatorConfig) {
     let style = config.style.name();
     let (emulator, client) = started(config).await;
@@ -302,7 +317,7 @@ async fn partial_failure(config: EmulatorConfig) {
     emulator.inject(Fault::status(400).on(Operation::CreateVersion));
     emulator.clear_requests();
     let seen = std::sync::Mutex::new(Vec::new());
-    let failed = reconcile::apply_each(&gateway, &plan, |applied| {
+    let failed = reconcile::apply_each(&gateway, &plan, &one_by_one(), |applied| {
         seen.lock()
             .expect("not poisoned")
             .push(applied.name.clone());
@@ -348,9 +363,19 @@ async fn partial_failure(config: EmulatorConfig) {
         "{style}: each was told as it was made"
     );
     assert_eq!(
+        failed.not_started,
+        [NotStarted {
+            name: "delta".into(),
+            route_id: None,
+            phase: Phase::Create,
+        }],
+        "{style}: the creation was not started"
+    );
+    assert!(failed.also_failed.is_empty(), "{style}");
+    assert_eq!(
         failed.to_string(),
         format!(
-            "route `alpha-2`: {} (2 changes applied before it)",
+            "route `alpha-2`: {} (2 changes applied, 1 not started)",
             failed.error
         ),
         "{style}"
@@ -903,9 +928,15 @@ async fn a_saved_plan_applies_as_planned(config: EmulatorConfig) {
     assert_eq!(read.seen.len(), 3, "{style}: every route seen");
 
     emulator.clear_requests();
-    let done = reconcile::apply_saved(&gateway, &read, &ReadOptions::default(), |_| {})
-        .await
-        .expect("applied");
+    let done = reconcile::apply_saved(
+        &gateway,
+        &read,
+        &ReadOptions::default(),
+        &one_by_one(),
+        |_| {},
+    )
+    .await
+    .expect("applied");
     let names: Vec<&str> = done.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(names, case.names, "{style}");
     assert_eq!(
@@ -921,9 +952,15 @@ async fn a_saved_plan_applies_as_planned(config: EmulatorConfig) {
     // Applied to another gateway: refused before any request.
     emulator.clear_requests();
     let other = client.gateway(ACCOUNT, "gw-other");
-    let refused = reconcile::apply_saved(&other, &read, &ReadOptions::default(), |_| {})
-        .await
-        .expect_err("another gateway");
+    let refused = reconcile::apply_saved(
+        &other,
+        &read,
+        &ReadOptions::default(),
+        &ApplyOptions::default(),
+        |_| {},
+    )
+    .await
+    .expect_err("another gateway");
     assert!(
         matches!(
             refused,
@@ -978,9 +1015,15 @@ async fn a_stale_saved_plan_sends_nothing(config: EmulatorConfig) {
     .await;
     emulator.clear_requests();
 
-    let error = reconcile::apply_saved(&gateway, &saved, &ReadOptions::default(), |_| {})
-        .await
-        .expect_err("stale");
+    let error = reconcile::apply_saved(
+        &gateway,
+        &saved,
+        &ReadOptions::default(),
+        &ApplyOptions::default(),
+        |_| {},
+    )
+    .await
+    .expect_err("stale");
     assert!(emulator.writes().is_empty(), "{style}: no write at all");
     let ReconcileError::SavedPlan(SavedPlanError::Stale(changes)) = &error else {
         panic!("{style}: {error}");
