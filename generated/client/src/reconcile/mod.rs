@@ -53,8 +53,8 @@ mod saved;
 pub use apply::{Applied, ApplyError, Outcome, apply, apply_each};
 pub use changes::{Change, ElementChange, element_changes};
 pub use desired::{
-    Checked, DesiredDirectory, DesiredError, DesiredRoute, LoadOptions, check_all, load,
-    load_directories,
+    Checked, DesiredDirectory, DesiredError, DesiredRoute, LoadOptions, TestedFile, check_all,
+    load, load_directories,
 };
 pub use directories::{RouteDirectory, directories};
 pub use error::{PlanRefusal, ReconcileError};
