@@ -159,6 +159,59 @@ fn with_pending_output(mut arguments: Vec<String>, markdown_exists: bool) -> Vec
     arguments
 }
 
+/// Checks one workflow: every `routes` line accepted by the CLI's parser, and the four steps
+/// there; what is wrong otherwise.
+fn check(file: &str, text: &str, keys: &[&str], markdown_exists: bool) -> Result<(), String> {
+    let document: Value =
+        serde_yaml_ng::from_str(text).map_err(|e| format!("{file} is not YAML: {e}"))?;
+    let mut found = Vec::new();
+    scripts(&document, keys, &mut found);
+    let mut commands = Vec::new();
+    for line in found.iter().flat_map(|script| lines(script)) {
+        let on_line = routes_commands(&line).map_err(|e| format!("{file}: {e}"))?;
+        commands.extend(
+            on_line
+                .into_iter()
+                .map(|arguments| (line.clone(), arguments)),
+        );
+    }
+    if commands.is_empty() {
+        return Err(format!("{file} runs no `routes` line"));
+    }
+    let mut subcommands = Vec::new();
+    for (line, arguments) in &commands {
+        let checked = with_pending_output(arguments.clone(), markdown_exists);
+        match tree::parse(checked.iter().map(Into::into)) {
+            Ok(Invocation::Command(command)) => subcommands.push(match command {
+                HandCommand::Validate(_) => "validate",
+                HandCommand::Test(args) if args.junit.is_some() => "test --junit",
+                HandCommand::Plan(_) => "plan",
+                HandCommand::Apply(args) if args.yes => "apply --yes",
+                _ => "another command",
+            }),
+            Ok(Invocation::Operation(..)) => subcommands.push("an operation"),
+            // `routes --version` and `--help` are accepted: clap answers them.
+            Err(error) if !error.use_stderr() => {}
+            Err(error) => return Err(format!("{file}: `{line}` is refused by the CLI:\n{error}")),
+        }
+    }
+    for wanted in ["validate", "test --junit", "plan", "apply --yes"] {
+        if !subcommands.contains(&wanted) {
+            return Err(format!(
+                "{file} has no `routes {wanted}` line (it has {subcommands:?})"
+            ));
+        }
+    }
+    let plans_markdown = commands.iter().any(|(_, arguments)| {
+        arguments.get(1).is_some_and(|c| c == "plan")
+            && arguments.windows(2).any(|w| w == ["--output", "markdown"])
+    });
+    if !plans_markdown {
+        return Err(format!("{file} posts no `routes plan --output markdown`"));
+    }
+    Ok(())
+}
+
 #[test]
 fn every_routes_line_in_the_example_workflows_is_accepted_by_the_cli() {
     let markdown_exists = markdown_output_exists();
@@ -166,52 +219,33 @@ fn every_routes_line_in_the_example_workflows_is_accepted_by_the_cli() {
         println!("note: --output markdown is not in this build; checked as --output json");
     }
     for (file, text, keys) in WORKFLOWS {
-        let document: Value =
-            serde_yaml_ng::from_str(text).unwrap_or_else(|e| panic!("{file} is not YAML: {e}"));
-        let mut found = Vec::new();
-        scripts(&document, keys, &mut found);
-        let mut commands = Vec::new();
-        for line in found.iter().flat_map(|script| lines(script)) {
-            let on_line = routes_commands(&line).unwrap_or_else(|e| panic!("{file}: {e}"));
-            commands.extend(
-                on_line
-                    .into_iter()
-                    .map(|arguments| (line.clone(), arguments)),
-            );
+        if let Err(problem) = check(file, text, keys, markdown_exists) {
+            panic!("{problem}");
         }
-        assert!(!commands.is_empty(), "{file} runs no `routes` line");
-        let mut subcommands = Vec::new();
-        for (line, arguments) in &commands {
-            let checked = with_pending_output(arguments.clone(), markdown_exists);
-            match tree::parse(checked.iter().map(Into::into)) {
-                Ok(Invocation::Command(command)) => subcommands.push(match command {
-                    HandCommand::Validate(_) => "validate",
-                    HandCommand::Test(args) if args.junit.is_some() => "test --junit",
-                    HandCommand::Plan(_) => "plan",
-                    HandCommand::Apply(args) if args.yes => "apply --yes",
-                    _ => "another command",
-                }),
-                Ok(Invocation::Operation(..)) => subcommands.push("an operation"),
-                // `routes --version` and `--help` are accepted: clap answers them.
-                Err(error) if !error.use_stderr() => {}
-                Err(error) => panic!("{file}: `{line}` is refused by the CLI:\n{error}"),
-            }
-        }
-        for wanted in ["validate", "test --junit", "plan", "apply --yes"] {
-            assert!(
-                subcommands.contains(&wanted),
-                "{file} has no `routes {wanted}` line (it has {subcommands:?})"
-            );
-        }
-        let plans_markdown = commands.iter().any(|(_, arguments)| {
-            arguments.get(1).is_some_and(|c| c == "plan")
-                && arguments.windows(2).any(|w| w == ["--output", "markdown"])
-        });
-        assert!(
-            plans_markdown,
-            "{file} posts no `routes plan --output markdown`"
-        );
     }
+}
+
+#[test]
+fn a_workflow_with_a_refused_line_or_no_routes_line_fails_the_check() {
+    let steps = |lines: &str| format!("jobs:\n  check:\n    steps:\n      - run: |\n{lines}");
+    let whole = "          routes validate d\n          routes test --junit r.xml d\n          \
+                 routes plan --output markdown d > p.md\n          routes apply --yes d\n";
+    assert_eq!(check("w.yml", &steps(whole), &["run"], false), Ok(()));
+    let misspelt = whole.replace("--junit r.xml", "--junitt r.xml");
+    let refused = check("w.yml", &steps(&misspelt), &["run"], false).expect_err("refused");
+    assert!(refused.contains("is refused by the CLI"), "{refused}");
+    let none = check("w.yml", &steps("          echo routes\n"), &["run"], false);
+    assert_eq!(none, Err("w.yml runs no `routes` line".to_string()));
+    let no_apply = whole.replace("routes apply --yes d", "routes apply d");
+    let missing = check("w.yml", &steps(&no_apply), &["run"], false).expect_err("incomplete");
+    assert!(
+        missing.contains("no `routes apply --yes` line"),
+        "{missing}"
+    );
+    assert!(
+        check("w.yml", "jobs: [", &["run"], false).is_err(),
+        "not YAML"
+    );
 }
 
 #[test]
