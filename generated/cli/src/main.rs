@@ -21,11 +21,14 @@ mod cmd_schema;
 mod cmd_validate;
 mod confirm;
 mod directories;
+mod junit;
 mod operation;
 mod output;
 mod print;
 mod report;
 mod tree;
+#[cfg(test)]
+mod workflows;
 
 /// Everything `cargo xtask regenerate` writes, and nothing else: progenitor's clap command tree
 /// for every operation, in `src/generated/commands.rs`.
@@ -48,7 +51,6 @@ use cloudflare_dynamic_routing::route_file::Checks;
 use cloudflare_dynamic_routing::{Client, ClientBuilder, DeployWait};
 
 use crate::cmd_plan::View;
-use crate::cmd_validate::Cases;
 use crate::tree::{HandCommand, Invocation};
 
 /// What a command came to.
@@ -158,8 +160,8 @@ async fn run() -> Result<Outcome, String> {
 /// Runs a hand-written command; those that talk to the gateway get a client first.
 async fn dispatch(command: HandCommand) -> Result<Outcome, String> {
     match command {
-        HandCommand::Validate(args) => cmd_validate::run(&args, Cases::Skip),
-        HandCommand::Test(args) => cmd_validate::run(&args, Cases::Run),
+        HandCommand::Validate(args) => cmd_validate::validate(&args),
+        HandCommand::Test(args) => cmd_validate::test(&args),
         HandCommand::Schema(args) => cmd_schema::run(&args),
         HandCommand::Graph(args) => cmd_graph::run(&args),
         HandCommand::Explain(args) => cmd_explain::run(&args),

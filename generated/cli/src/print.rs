@@ -56,8 +56,9 @@ pub fn stdout_failure() -> Option<String> {
         .and_then(|failure| failure.clone())
 }
 
-/// Writes `text` to standard error; a failure to do so has nowhere to be reported.
-fn err(text: &str) {
+/// Writes `text` to standard error as it is (what would go to standard output when that holds
+/// a report); a failure to do so has nowhere to be reported.
+pub fn err(text: &str) {
     let _ = anstream::stderr().lock().write_all(text.as_bytes());
 }
 

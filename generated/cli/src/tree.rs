@@ -19,7 +19,7 @@ use crate::cmd_history::HistoryArgs;
 use crate::cmd_plan::PlanArgs;
 use crate::cmd_rollback::RollbackArgs;
 use crate::cmd_schema::SchemaArgs;
-use crate::cmd_validate::ValidateArgs;
+use crate::cmd_validate::{TestArgs, ValidateArgs};
 use crate::generated::commands::{Cli, CliCommand};
 use crate::output::Output;
 
@@ -30,8 +30,8 @@ pub enum HandCommand {
     /// Check route files offline (every graph rule, documented operators); exit 1 if any fails
     Validate(ValidateArgs),
     /// Run the route files' cases offline; exit 1 if any fails, showing the paths the request
-    /// took
-    Test(ValidateArgs),
+    /// took; --junit FILE also writes a JUnit report
+    Test(TestArgs),
     /// Print the JSON Schema of route files, or with --manifest of routes.manifest.json, for
     /// editors (the checked-in copies are generated/client/*.schema.json)
     Schema(SchemaArgs),

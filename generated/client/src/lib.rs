@@ -51,7 +51,7 @@ mod paging;
 pub mod reconcile;
 pub mod retry;
 pub mod route_file;
-mod staged_file;
+pub mod staged_file;
 mod tls;
 mod transport;
 

@@ -6,6 +6,12 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
+/// Writes `content` to `target` whole or not at all: staged beside it, then renamed into place
+/// (what `routes test --junit` writes its report with).
+pub fn write(target: &Path, content: &[u8]) -> io::Result<()> {
+    StagedFile::stage(target, content).and_then(StagedFile::commit)
+}
+
 /// New content waiting in a temporary file beside its target.
 #[derive(Debug)]
 pub(crate) struct StagedFile {

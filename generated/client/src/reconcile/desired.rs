@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::directories::{RouteDirectory, directories};
 use super::error::ReconcileError;
 use super::manifest::ManifestAt;
-use crate::route_file::{self, Checks, RouteFile};
+use crate::route_file::{self, CaseOutcome, Checks, RouteFile};
 
 /// A route as a file describes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +56,20 @@ pub struct Checked {
     pub manifests: Vec<ManifestAt>,
     /// Route files their manifest does not own, one line each.
     pub not_owned: Vec<String>,
+    /// Each file whose cases ran (it was read and its graph is valid), in file order, with
+    /// every case's outcome: what a report listing each case (JUnit's) needs.
+    pub tested: Vec<TestedFile>,
+}
+
+/// A route file whose cases ran.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestedFile {
+    /// The file.
+    pub source: PathBuf,
+    /// Its route's name.
+    pub route: String,
+    /// Each case, in the file's order.
+    pub cases: Vec<CaseOutcome>,
 }
 
 impl Checked {
@@ -86,6 +100,7 @@ pub fn check_all(paths: &[PathBuf], options: &LoadOptions) -> Result<Checked, Re
         duplicates: Vec::new(),
         manifests: Vec::new(),
         not_owned: Vec::new(),
+        tested: Vec::new(),
     };
     for group in directories(paths)? {
         let one = check_group(group, options);
@@ -93,6 +108,7 @@ pub fn check_all(paths: &[PathBuf], options: &LoadOptions) -> Result<Checked, Re
         checked.duplicates.extend(one.duplicates);
         checked.manifests.extend(one.manifests);
         checked.not_owned.extend(one.not_owned);
+        checked.tested.extend(one.tested);
     }
     if checked.files.is_empty() && checked.manifests.is_empty() {
         return Err(no_route_files());
@@ -102,11 +118,19 @@ pub fn check_all(paths: &[PathBuf], options: &LoadOptions) -> Result<Checked, Re
 
 /// The files of one manifest checked: each file, duplicates among them, files not owned.
 fn check_group(group: RouteDirectory, options: &LoadOptions) -> Checked {
+    let mut tested = Vec::new();
     let files: Vec<_> = group
         .files
         .into_iter()
         .map(|source| {
-            let result = check(&source, options);
+            let (result, cases) = check(&source, options);
+            if let Some((route, cases)) = cases {
+                tested.push(TestedFile {
+                    source: source.clone(),
+                    route,
+                    cases,
+                });
+            }
             (source, result)
         })
         .collect();
@@ -124,6 +148,7 @@ fn check_group(group: RouteDirectory, options: &LoadOptions) -> Checked {
         duplicates,
         manifests: group.manifest.into_iter().collect(),
         not_owned,
+        tested,
     }
 }
 
@@ -214,28 +239,38 @@ fn not_owned(at: &ManifestAt, routes: &[(&Path, &RouteFile)]) -> Vec<String> {
         .collect()
 }
 
-/// One file read, checked and tested; its problems otherwise.
-fn check(source: &Path, options: &LoadOptions) -> Result<RouteFile, Vec<String>> {
-    let file = route_file::read(source).map_err(|e| vec![e.to_string()])?;
+/// The route's name and each of its cases' outcomes, when they ran.
+type CasesRun = Option<(String, Vec<CaseOutcome>)>;
+
+/// One file read, checked and tested, or its problems; and its cases' outcomes when they ran.
+fn check(source: &Path, options: &LoadOptions) -> (Result<RouteFile, Vec<String>>, CasesRun) {
+    let file = match route_file::read(source) {
+        Ok(file) => file,
+        Err(e) => return (Err(vec![e.to_string()]), None),
+    };
     // One line per graph problem, each naming the file, as every other problem does.
     if let Err(problems) = route_file::check_graph(&file, &options.checks) {
-        return Err(problems
+        let problems = problems
             .to_string()
             .lines()
             .map(|problem| format!("{}: the graph is not valid: {problem}", source.display()))
-            .collect());
+            .collect();
+        return (Err(problems), None);
     }
     if options.skip_tests {
-        return Ok(file);
+        return (Ok(file), None);
     }
-    let failures = route_file::run_tests(&file);
+    let outcomes = route_file::run_each(&file);
+    let failures: Vec<String> = outcomes
+        .iter()
+        .filter_map(|outcome| outcome.failure.as_ref())
+        .map(|failure| format!("{}: {failure}", source.display()))
+        .collect();
+    let cases = Some((file.name.clone(), outcomes));
     if failures.is_empty() {
-        Ok(file)
+        (Ok(file), cases)
     } else {
-        Err(failures
-            .iter()
-            .map(|failure| format!("{}: {failure}", source.display()))
-            .collect())
+        (Err(failures), cases)
     }
 }
 
@@ -264,4 +299,60 @@ fn duplicates(routes: &[(&Path, &RouteFile)]) -> Vec<String> {
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_case_of_a_file_that_loads_is_kept_and_a_file_that_does_not_has_none() {
+        let dir = tempfile::tempdir().expect("a directory");
+        let route = json!({
+            "name": "support-bot",
+            "elements": crate::fixtures::graph(),
+            "tests": [
+                {"name": "free ends at end", "request": {"metadata": {"plan": "free"}},
+                 "expect": {"end": "end"}},
+                {"name": "free ends elsewhere", "request": {"metadata": {"plan": "free"}},
+                 "expect": {"end": "elsewhere"}},
+            ]
+        });
+        let good = dir.path().join("a.json");
+        std::fs::write(&good, route.to_string()).expect("written");
+        std::fs::write(dir.path().join("b.json"), "{").expect("written");
+
+        let checked = check_all(&[dir.path().to_path_buf()], &LoadOptions::default())
+            .expect("files to check");
+        assert_eq!(checked.files.len(), 2);
+        assert!(checked.files.iter().all(|(_, result)| result.is_err()));
+        assert_eq!(
+            checked.tested.len(),
+            1,
+            "only the file that loads ran its cases"
+        );
+        let tested = &checked.tested[0];
+        assert_eq!(
+            (tested.source.file_name(), tested.route.as_str()),
+            (good.file_name(), "support-bot")
+        );
+        let outcomes: Vec<(&str, bool)> = tested
+            .cases
+            .iter()
+            .map(|case| (case.name.as_str(), case.failure.is_none()))
+            .collect();
+        assert_eq!(
+            outcomes,
+            [("free ends at end", true), ("free ends elsewhere", false)]
+        );
+
+        let skipped = LoadOptions {
+            skip_tests: true,
+            ..LoadOptions::default()
+        };
+        let checked = check_all(&[good], &skipped).expect("a file to check");
+        assert!(checked.passed());
+        assert_eq!(checked.tested, [], "no case ran");
+    }
 }

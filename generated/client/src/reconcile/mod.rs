@@ -56,8 +56,8 @@ pub use apply::{
 };
 pub use changes::{Change, ElementChange, element_changes};
 pub use desired::{
-    Checked, DesiredDirectory, DesiredError, DesiredRoute, LoadOptions, check_all, load,
-    load_directories,
+    Checked, DesiredDirectory, DesiredError, DesiredRoute, LoadOptions, TestedFile, check_all,
+    load, load_directories,
 };
 pub use directories::{RouteDirectory, directories};
 pub use error::{PlanRefusal, ReconcileError};

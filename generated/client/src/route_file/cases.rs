@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -119,13 +120,41 @@ pub(super) fn from_json(text: &str) -> Result<Vec<RouteTest>, RouteFileError> {
         .collect()
 }
 
+/// One case run: its name, how long it took, and why it failed if it did (for reports that
+/// list every case, such as JUnit's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseOutcome {
+    /// The case's name.
+    pub name: String,
+    /// How long evaluating it took.
+    pub duration: Duration,
+    /// `None` when it passed.
+    pub failure: Option<CaseFailure>,
+}
+
 /// Runs every case of `route` against its graph; the failures, in case order (empty when all
 /// pass).
 pub fn run_tests(route: &RouteFile) -> Vec<CaseFailure> {
+    run_each(route)
+        .into_iter()
+        .filter_map(|outcome| outcome.failure)
+        .collect()
+}
+
+/// Runs every case of `route` against its graph; each case's outcome, in case order.
+pub fn run_each(route: &RouteFile) -> Vec<CaseOutcome> {
     route
         .tests
         .iter()
-        .filter_map(|case| run(route, case))
+        .map(|case| {
+            let started = Instant::now();
+            let failure = run(route, case);
+            CaseOutcome {
+                name: case.name.clone(),
+                duration: started.elapsed(),
+                failure,
+            }
+        })
         .collect()
 }
 
@@ -291,6 +320,32 @@ mod tests {
         );
         assert!(first.paths.iter().any(|p| p.contains("split")), "{first}");
         assert!(failures[1].problems[0].contains("expects nothing"));
+
+        let each = run_each(&route);
+        let names: Vec<&str> = each.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(names, ["pro users get the large model only", "empty"]);
+        assert_eq!(each[0].failure.as_ref(), Some(first), "the same failure");
+    }
+
+    #[test]
+    fn each_case_has_an_outcome_passing_or_not() {
+        let route = route(json!([
+            {"name": "passes", "request": {"metadata": {"plan": "free"}},
+             "expect": {"end": "end"}},
+            {"name": "fails", "request": {"metadata": {"plan": "free"}},
+             "expect": {"end": "elsewhere"}},
+        ]));
+        let each = run_each(&route);
+        assert_eq!(each.len(), 2);
+        assert_eq!(
+            (each[0].name.as_str(), each[0].failure.is_none()),
+            ("passes", true)
+        );
+        assert_eq!(each[1].name, "fails");
+        assert_eq!(
+            each[1].failure.as_ref().map(|f| f.case.as_str()),
+            Some("fails")
+        );
     }
 
     #[test]

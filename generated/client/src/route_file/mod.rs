@@ -31,7 +31,9 @@ use crate::graph::GraphProblems;
 use crate::reconcile::{MANIFEST_FILE, is_manifest_file};
 use crate::types::RouteElement;
 
-pub use cases::{CaseFailure, Expectation, RouteTest, TestRequest, run_tests};
+pub use cases::{
+    CaseFailure, CaseOutcome, Expectation, RouteTest, TestRequest, run_each, run_tests,
+};
 
 /// A route as kept in a file: `$schema` (optional), `id` (optional), `name`, `elements`, `tests`
 /// (optional).
