@@ -100,6 +100,13 @@ const DEPLOY_WAIT_VARIABLE: &str = "ROUTES_DEPLOY_WAIT_MS";
 /// `checks` says (`--no-validate`, `--allow-operator`), waiting after a deployment as
 /// [`DEPLOY_WAIT_VARIABLE`] says.
 pub fn client(checks: &Checks) -> Result<Client, String> {
+    client_builder(checks)?
+        .build()
+        .map_err(|error| error.to_string())
+}
+
+/// The builder [`client`] builds, for a caller that sets more (a dry run).
+pub fn client_builder(checks: &Checks) -> Result<ClientBuilder, String> {
     let deploy_wait = deploy_wait(std::env::var(DEPLOY_WAIT_VARIABLE).ok().as_deref())?;
     ClientBuilder::from_env()
         .map(|builder| {
@@ -108,7 +115,6 @@ pub fn client(checks: &Checks) -> Result<Client, String> {
                 .allow_operators(checks.allowed_operators.clone())
                 .deploy_wait(deploy_wait)
         })
-        .and_then(ClientBuilder::build)
         .map_err(|error| error.to_string())
 }
 

@@ -5,7 +5,7 @@
 
 use std::ffi::OsString;
 
-use clap::{ArgMatches, Args, Command, FromArgMatches, Subcommand};
+use clap::{Arg, ArgAction, ArgMatches, Args, Command, FromArgMatches, Subcommand};
 
 use crate::args::{
     ACCOUNT_ENV, ACCOUNT_HELP, GATEWAY_ENV, GATEWAY_HELP, OperatorArgs, ValidationArgs,
@@ -164,6 +164,32 @@ fn body_flags(command: Command) -> Command {
     })
 }
 
+/// Whether `operation` changes something on the gateway (any method but `GET`), so its
+/// subcommand takes `--dry-run`.
+pub fn writes(operation: CliCommand) -> bool {
+    cloudflare_dynamic_routing::operations::find(operation.operation_id())
+        .is_some_and(|o| o.method != "GET")
+}
+
+/// `--dry-run`, on the subcommands that write.
+fn dry_run_flag(command: Command, operation: CliCommand) -> Command {
+    if !writes(operation) {
+        return command;
+    }
+    command.arg(
+        Arg::new(DRY_RUN)
+            .long(DRY_RUN)
+            .action(ArgAction::SetTrue)
+            .help(
+                "Check the request as usual, then print its method, URL, headers (credentials \
+                 redacted) and JSON body instead of sending it; nothing is sent",
+            ),
+    )
+}
+
+/// The flag that prints a write's request instead of sending it.
+pub const DRY_RUN: &str = "dry-run";
+
 /// One generated operation's subcommand, its help made whole.
 fn generated(operation: CliCommand) -> Command {
     let mut command = Cli::<&Output>::get_command(operation).name(subcommand_name(&operation));
@@ -179,6 +205,7 @@ fn generated(operation: CliCommand) -> Command {
                 .map(|argument| argument.clone().display_order(None)),
         );
     }
+    let command = dry_run_flag(command, operation);
     explain_parameters(body_flags(with_environment_defaults(short_about(command))))
 }
 

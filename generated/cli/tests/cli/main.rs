@@ -2,7 +2,8 @@
 //! against a mock server (`operations`), no misaddressed request from any entry point
 //! (`addressing`), the offline commands (`offline`), routes as code against the emulator in
 //! both styles (`routes_as_code`), the safety of the generated subcommands and the help of every
-//! command (`safety`). Every run starts from an empty environment (`support`).
+//! command (`safety`), `--dry-run` on the subcommands that write (`dry_run`). Every run starts
+//! from an empty environment (`support`).
 
 /// The workspace's one set of fixtures (the sample graph).
 #[path = "../../../client/tests/support/fixtures.rs"]
@@ -15,6 +16,7 @@ mod behind_the_plans_back;
 mod support;
 
 mod addressing;
+mod dry_run;
 mod offline;
 mod operations;
 mod routes_as_code;
