@@ -12,10 +12,12 @@ use crate::args::{
 };
 use crate::body;
 use crate::cmd_apply::ApplyArgs;
+use crate::cmd_completions::CompletionsArgs;
 use crate::cmd_explain::ExplainArgs;
 use crate::cmd_export::ExportArgs;
 use crate::cmd_graph::GraphArgs;
 use crate::cmd_history::HistoryArgs;
+use crate::cmd_man::ManArgs;
 use crate::cmd_plan::PlanArgs;
 use crate::cmd_rollback::RollbackArgs;
 use crate::cmd_schema::SchemaArgs;
@@ -54,6 +56,10 @@ pub enum HandCommand {
     History(HistoryArgs),
     /// Deploy the version live before the current one, or --to VERSION; no version is created
     Rollback(RollbackArgs),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish
+    Completions(CompletionsArgs),
+    /// Write a man page for every command (routes.1, routes-plan.1, ...) into a directory
+    Man(ManArgs),
 }
 
 /// What the command line asks for.
@@ -209,9 +215,12 @@ fn generated(operation: CliCommand) -> Command {
     explain_parameters(body_flags(with_environment_defaults(short_about(command))))
 }
 
+/// The program's name, as installed.
+pub const BINARY: &str = "routes";
+
 /// The whole command tree: the generated operations, then the hand-written commands.
 pub fn command() -> Command {
-    let tree = Command::new("routes").subcommands(CliCommand::iter().map(generated));
+    let tree = Command::new(BINARY).subcommands(CliCommand::iter().map(generated));
     // Described after grafting, which would otherwise describe the tree as `HandCommand`.
     HandCommand::augment_subcommands(tree)
         .about("Cloudflare AI Gateway Dynamic Routing from the command line")

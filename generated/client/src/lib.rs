@@ -52,7 +52,7 @@ mod prepared;
 pub mod reconcile;
 pub mod retry;
 pub mod route_file;
-mod staged_file;
+pub mod staged_file;
 mod tls;
 mod transport;
 
