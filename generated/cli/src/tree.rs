@@ -5,17 +5,19 @@
 
 use std::ffi::OsString;
 
-use clap::{ArgMatches, Args, Command, FromArgMatches, Subcommand};
+use clap::{Arg, ArgAction, ArgMatches, Args, Command, FromArgMatches, Subcommand};
 
 use crate::args::{
     ACCOUNT_ENV, ACCOUNT_HELP, GATEWAY_ENV, GATEWAY_HELP, OperatorArgs, ValidationArgs,
 };
 use crate::body;
 use crate::cmd_apply::ApplyArgs;
+use crate::cmd_completions::CompletionsArgs;
 use crate::cmd_explain::ExplainArgs;
 use crate::cmd_export::ExportArgs;
 use crate::cmd_graph::GraphArgs;
 use crate::cmd_history::HistoryArgs;
+use crate::cmd_man::ManArgs;
 use crate::cmd_plan::PlanArgs;
 use crate::cmd_rollback::RollbackArgs;
 use crate::cmd_schema::SchemaArgs;
@@ -54,6 +56,10 @@ pub enum HandCommand {
     History(HistoryArgs),
     /// Deploy the version live before the current one, or --to VERSION; no version is created
     Rollback(RollbackArgs),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish
+    Completions(CompletionsArgs),
+    /// Write a man page for every command (routes.1, routes-plan.1, ...) into a directory
+    Man(ManArgs),
 }
 
 /// What the command line asks for.
@@ -164,6 +170,32 @@ fn body_flags(command: Command) -> Command {
     })
 }
 
+/// Whether `operation` changes something on the gateway (any method but `GET`), so its
+/// subcommand takes `--dry-run`.
+pub fn writes(operation: CliCommand) -> bool {
+    cloudflare_dynamic_routing::operations::find(operation.operation_id())
+        .is_some_and(|o| o.method != "GET")
+}
+
+/// `--dry-run`, on the subcommands that write.
+fn dry_run_flag(command: Command, operation: CliCommand) -> Command {
+    if !writes(operation) {
+        return command;
+    }
+    command.arg(
+        Arg::new(DRY_RUN)
+            .long(DRY_RUN)
+            .action(ArgAction::SetTrue)
+            .help(
+                "Check the request as usual, then print its method, URL, headers (credentials \
+                 redacted) and JSON body instead of sending it; nothing is sent",
+            ),
+    )
+}
+
+/// The flag that prints a write's request instead of sending it.
+pub const DRY_RUN: &str = "dry-run";
+
 /// One generated operation's subcommand, its help made whole.
 fn generated(operation: CliCommand) -> Command {
     let mut command = Cli::<&Output>::get_command(operation).name(subcommand_name(&operation));
@@ -179,12 +211,16 @@ fn generated(operation: CliCommand) -> Command {
                 .map(|argument| argument.clone().display_order(None)),
         );
     }
+    let command = dry_run_flag(command, operation);
     explain_parameters(body_flags(with_environment_defaults(short_about(command))))
 }
 
+/// The program's name, as installed.
+pub const BINARY: &str = "routes";
+
 /// The whole command tree: the generated operations, then the hand-written commands.
 pub fn command() -> Command {
-    let tree = Command::new("routes").subcommands(CliCommand::iter().map(generated));
+    let tree = Command::new(BINARY).subcommands(CliCommand::iter().map(generated));
     // Described after grafting, which would otherwise describe the tree as `HandCommand`.
     HandCommand::augment_subcommands(tree)
         .about("Cloudflare AI Gateway Dynamic Routing from the command line")

@@ -209,6 +209,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     graph_check: GraphCheck,
     deploy_wait: DeployWait,
+    dry_run: bool,
 }
 
 impl Default for ClientBuilder {
@@ -226,6 +227,7 @@ impl Default for ClientBuilder {
             http: None,
             graph_check: GraphCheck::default(),
             deploy_wait: DeployWait::default(),
+            dry_run: false,
         }
     }
 }
@@ -325,6 +327,16 @@ impl ClientBuilder {
         self
     }
 
+    /// A dry run (default off): every request is built and checked as usual (ids, graphs,
+    /// credentials added), then recorded instead of sent, and the call fails with
+    /// [`Error::DryRun`](crate::Error::DryRun) holding the
+    /// [`PreparedRequest`](crate::PreparedRequest), its credentials redacted. Nothing reaches
+    /// the network; a workflow of several calls stops at its first request.
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<crate::Client, ConfigError> {
         let credentials = self.credentials.ok_or(ConfigError::MissingCredentials {
@@ -357,6 +369,7 @@ impl ClientBuilder {
             retry: self.retry,
             graph_check: self.graph_check,
             deploy_wait: self.deploy_wait,
+            dry_run: self.dry_run,
         };
         Ok(crate::Client::from_parts(
             base_url,

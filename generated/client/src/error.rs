@@ -8,6 +8,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::graph::GraphProblems;
+use crate::prepared::PreparedRequest;
 use crate::transport::{FailedResponse, Outcome};
 
 /// How much of a body an error shows.
@@ -85,6 +86,14 @@ pub enum Error {
         operation: &'static str,
         /// How many pages were read.
         limit: u64,
+    },
+    /// A dry run ([`ClientBuilder::dry_run`](crate::ClientBuilder::dry_run)): the request
+    /// passed every check and was not sent; here is what would have been.
+    DryRun {
+        /// The operation.
+        operation: &'static str,
+        /// The request, its credentials redacted.
+        request: Box<PreparedRequest>,
     },
 }
 
@@ -204,6 +213,9 @@ impl Error {
         decode: impl FnOnce(&[u8]) -> DecodeError,
     ) -> Self {
         use progenitor_client::Error as Raw;
+        if let Some(request) = outcome.prepared {
+            return Self::DryRun { operation, request };
+        }
         if let Some(failed) = outcome.failed {
             return Self::Api(ApiError::new(operation, failed, outcome.attempts));
         }
@@ -456,6 +468,11 @@ impl fmt::Display for Error {
                 f,
                 "{operation}: the list still had full pages of new items after {limit} pages, \
                  the most this client reads; it was stopped there, so the list is incomplete"
+            ),
+            Self::DryRun { operation, request } => write!(
+                f,
+                "{operation}: dry run: {} {} was prepared and not sent",
+                request.method, request.url
             ),
         }
     }

@@ -14,7 +14,7 @@ pub fn write(target: &Path, content: &[u8]) -> io::Result<()> {
 
 /// New content waiting in a temporary file beside its target.
 #[derive(Debug)]
-pub(crate) struct StagedFile {
+pub struct StagedFile {
     temporary: PathBuf,
     target: PathBuf,
     committed: bool,
@@ -23,7 +23,7 @@ pub(crate) struct StagedFile {
 impl StagedFile {
     /// Writes `content` to a new temporary file in `target`'s directory. The file is created
     /// exclusively (never one that already exists, nor through a symlink planted at its name).
-    pub(crate) fn stage(target: &Path, content: &[u8]) -> io::Result<Self> {
+    pub fn stage(target: &Path, content: &[u8]) -> io::Result<Self> {
         let dir = match target.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
@@ -43,7 +43,7 @@ impl StagedFile {
     }
 
     /// Puts the content in place of the target, replacing it if it exists.
-    pub(crate) fn commit(mut self) -> io::Result<()> {
+    pub fn commit(mut self) -> io::Result<()> {
         std::fs::rename(&self.temporary, &self.target)?;
         self.committed = true;
         Ok(())

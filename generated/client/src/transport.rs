@@ -2,7 +2,8 @@
 //! generated client. Adds credentials and `User-Agent`, removes `api-version`, sets the
 //! per-attempt timeout, retries by [`RetryPolicy`], opens a tracing span per attempt, reads
 //! every body with a bound ([`MAX_RESPONSE_BODY`]), and captures a failed response so the
-//! error can report it however it is shaped.
+//! error can report it however it is shaped; in a dry run, records the request instead of
+//! sending it.
 //!
 //! **`api-version`.** progenitor sends `api-version: <info.version of the spec>`, here
 //! `4.0.0`. That number versions Cloudflare's OpenAPI *document*, not the API; Cloudflare reads
@@ -24,6 +25,7 @@ use crate::address;
 use crate::generated::api::Client as RawClient;
 use crate::graph::GraphCheck;
 use crate::operations;
+use crate::prepared::PreparedRequest;
 use crate::retry::{RetryPolicy, is_retryable_status, may_repeat};
 
 /// The header progenitor adds and this client removes.
@@ -46,6 +48,8 @@ pub(crate) struct Settings {
     pub(crate) retry: RetryPolicy,
     pub(crate) graph_check: GraphCheck,
     pub(crate) deploy_wait: DeployWait,
+    /// Every request is checked and recorded, never sent ([`crate::ClientBuilder::dry_run`]).
+    pub(crate) dry_run: bool,
 }
 
 impl fmt::Debug for Settings {
@@ -58,6 +62,7 @@ impl fmt::Debug for Settings {
             .field("retry", &self.retry)
             .field("graph_check", &self.graph_check)
             .field("deploy_wait", &self.deploy_wait)
+            .field("dry_run", &self.dry_run)
             .finish()
     }
 }
@@ -79,6 +84,8 @@ pub(crate) struct Outcome {
     pub(crate) sent: bool,
     /// A success body was longer than this limit, and was not read past it.
     pub(crate) too_large: Option<usize>,
+    /// A dry run: the request as it would have been sent.
+    pub(crate) prepared: Option<Box<PreparedRequest>>,
 }
 
 /// Where one call's [`Outcome`] is written; each call has its own.
@@ -125,6 +132,17 @@ impl ClientHooks<Transport> for RawClient {
             headers.insert(name.clone(), value.clone());
         }
         headers.insert(reqwest::header::USER_AGENT, settings.user_agent.clone());
+        if settings.dry_run {
+            // Recorded here, after every check and header, so it is exactly what `exec` sends.
+            let secrets: Vec<&HeaderName> = settings.auth.iter().map(|(name, _)| name).collect();
+            let prepared = PreparedRequest::of(info.operation_id, request, &secrets);
+            self.inner()
+                .capture
+                .update(|o| o.prepared = Some(Box::new(prepared)));
+            return Err(Error::Custom(
+                "dry run: the request was prepared and not sent".to_string(),
+            ));
+        }
         Ok(())
     }
 

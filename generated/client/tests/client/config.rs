@@ -1,6 +1,7 @@
 //! Configuration: credentials and base URL read through `ClientBuilder::from_lookup`, which
 //! headers go out, secrets that never show in `Debug`, `Display` or traces, the tracing span
-//! of each attempt, the user agent, and a caller's own `reqwest::Client`.
+//! of each attempt, the user agent, a caller's own `reqwest::Client`, and a dry run (checked,
+//! recorded with its credentials redacted, never sent).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -9,10 +10,11 @@ use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 use crate::support::fixtures::{
-    ACCOUNT, GATEWAY, ROUTE_ID, envelope_result, error_body, full_route, route_path,
+    self, ACCOUNT, GATEWAY, ROUTE_ID, envelope_result, error_body, full_route, route_path,
 };
+use cloudflare_dynamic_routing::types::RouteElement;
 use cloudflare_dynamic_routing::{
-    Client, ClientBuilder, ConfigError, Credentials, Error, RetryPolicy, Secret, env,
+    Client, ClientBuilder, ConfigError, Credentials, Error, REDACTED, RetryPolicy, Secret, env,
 };
 use httpmock::Method::GET;
 use httpmock::MockServer;
@@ -666,4 +668,72 @@ async fn a_callers_own_reqwest_client_is_used() {
         .expect("client");
     get_route(&client).await.expect("matched");
     assert_eq!(mock.calls_async().await, 1);
+}
+
+#[tokio::test]
+async fn a_dry_run_checks_and_records_the_request_and_sends_nothing() {
+    let server = MockServer::start_async().await;
+    let created = server
+        .mock_async(|when, then| {
+            when.path_includes("/accounts/");
+            then.status(200);
+        })
+        .await;
+    let client = ClientBuilder::new()
+        .base_url(server.base_url())
+        .api_token(TOKEN)
+        .dry_run(true)
+        .build()
+        .expect("builds");
+    let graph: Vec<RouteElement> =
+        serde_json::from_value(fixtures::graph()).expect("the sample decodes");
+    let gateway = client.gateway(ACCOUNT, GATEWAY);
+
+    let error = gateway
+        .create_route("support bot", graph.clone())
+        .await
+        .expect_err("a dry run is not sent");
+    let Error::DryRun { operation, request } = &error else {
+        panic!("not a dry run: {error:?}");
+    };
+    assert_eq!(*operation, "create_route");
+    assert_eq!(request.method, "POST");
+    assert_eq!(
+        request.url,
+        format!("{}{}", server.base_url(), fixtures::routes_path())
+    );
+    assert_eq!(request.headers["authorization"], REDACTED);
+    assert_eq!(
+        request.body,
+        Some(serde_json::json!({"name": "support bot", "elements": fixtures::graph()}))
+    );
+    for shown in [format!("{error}"), format!("{error:?}")] {
+        assert!(!shown.contains(TOKEN), "{shown}");
+    }
+
+    // The checks before sending still refuse first: a graph, then an address.
+    let error = gateway
+        .create_route("empty", Vec::new())
+        .await
+        .expect_err("an empty graph");
+    assert!(matches!(error, Error::InvalidGraph { .. }), "{error:?}");
+    let error = gateway.delete_route("..").await.expect_err("a bad id");
+    assert!(matches!(error, Error::InvalidArgument { .. }), "{error:?}");
+    let raw = client
+        .raw()
+        .delete_route()
+        .account_id(ACCOUNT)
+        .gateway_id(GATEWAY)
+        .id("..")
+        .send()
+        .await
+        .expect_err("a bad id");
+    assert!(
+        matches!(
+            client.raw_error("delete_route", raw),
+            Error::InvalidArgument { .. }
+        ),
+        "the address check runs before the dry run records anything"
+    );
+    assert_eq!(created.calls_async().await, 0, "nothing was sent");
 }
