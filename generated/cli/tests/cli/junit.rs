@@ -1,8 +1,8 @@
 //! `routes test --junit`: the report read back with an independent XML parser (suites, cases,
 //! counts, failures with the request's paths, files that do not load, names with XML-special
-//! characters and Unicode) and validated against the vendored JUnit schema
-//! (`tests/schemas/JUnit.xsd`) by `xmllint`, which `.ci/run` installs: required under
-//! `CI=true`, skipped with a note elsewhere when it is not installed.
+//! characters and Unicode) and validated against Jenkins' JUnit schema (`junit-10.xsd`) by
+//! `xmllint`, both of which `.ci/run` installs: required under `CI=true`, skipped with a note
+//! elsewhere when either is missing.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -24,21 +24,30 @@ fn route(name: &str, tests: Value) -> Value {
     json!({"name": name, "elements": fixtures::graph(), "tests": tests})
 }
 
-/// The vendored schema (see tests/schemas/PROVENANCE.md).
+/// Jenkins' JUnit schema, where `.ci/install-junit-schema` puts it (`JUNIT_XSD` overrides).
 fn schema() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/JUnit.xsd")
+    std::env::var_os("JUNIT_XSD").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/ci-tools/junit-10.xsd"),
+        PathBuf::from,
+    )
+}
+
+/// Under `CI=true` a missing tool is a failure: `.ci/run` installs it.
+fn missing(message: &str) {
+    if std::env::var("CI").is_ok_and(|ci| ci == "true") {
+        panic!("{message}: CI must install it before the tests (.ci/run does)");
+    }
+    println!("note: {message}; skipping the JUnit schema check");
 }
 
 /// `xmllint --schema` accepts `report`; where xmllint is missing, a note (a failure under
 /// `CI=true`, whose `.ci/run` installs it).
 fn assert_schema_valid(report: &Path) {
     if Command::new("xmllint").arg("--version").output().is_err() {
-        let message = "xmllint not found (Debian: apt-get install libxml2-utils)";
-        if std::env::var("CI").is_ok_and(|ci| ci == "true") {
-            panic!("{message}: CI must install it before the tests (.ci/run does)");
-        }
-        println!("note: {message}; skipping the JUnit schema check");
-        return;
+        return missing("xmllint not found (Debian: apt-get install libxml2-utils)");
+    }
+    if !schema().is_file() {
+        return missing("the JUnit schema is not there (bash .ci/install-junit-schema fetches it)");
     }
     let output = Command::new("xmllint")
         .arg("--noout")
