@@ -51,7 +51,9 @@ mod read;
 mod saved;
 
 pub use apply::{Applied, ApplyError, Outcome, apply, apply_each};
-pub use changes::{Change, ElementChange, element_changes};
+pub use changes::{
+    Change, ElementChange, FieldChange, MAX_VALUE_CHARS, element_changes, shown_value,
+};
 pub use desired::{
     Checked, DesiredDirectory, DesiredError, DesiredRoute, LoadOptions, check_all, load,
     load_directories,
