@@ -59,12 +59,15 @@ pub enum OutputFormat {
     Text,
     // A stable document (see the README).
     Json,
+    // A pull-request comment body (`plan` and `diff` only).
+    Markdown,
 }
 
 /// The gateway a routes-as-code command talks to, and how it shows what it found.
 #[derive(Args, Debug, Clone)]
 pub struct GatewayArgs {
-    /// text (a table, coloured on a terminal) or json (a stable document; see the README)
+    /// text (a table, coloured on a terminal), json (a stable document; see the README), or
+    /// markdown (a pull-request comment; `plan` and `diff` only)
     #[arg(long, value_name = "output", value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
     /// At most this many reads in flight at once
@@ -115,6 +118,17 @@ impl GatewayArgs {
     /// Whether `--output json` was asked for.
     pub fn json(&self) -> bool {
         self.output == OutputFormat::Json
+    }
+
+    /// Refuses `--output markdown` on a command that has no Markdown form.
+    pub fn no_markdown(&self, command: &str) -> Result<(), String> {
+        match self.output {
+            OutputFormat::Markdown => Err(format!(
+                "`routes {command}` has no --output markdown: it is for `plan` and `diff`; \
+                 use text or json"
+            )),
+            OutputFormat::Text | OutputFormat::Json => Ok(()),
+        }
     }
 
     /// `--concurrency`, and progress on standard error once many routes are read.
