@@ -61,12 +61,15 @@ pub enum OutputFormat {
     Text,
     // A stable document (see the README).
     Json,
+    // A pull-request comment body (`plan` and `diff` only).
+    Markdown,
 }
 
 /// The gateway a routes-as-code command talks to, and how it shows what it found.
 #[derive(Args, Debug, Clone)]
 pub struct GatewayArgs {
-    /// text (a table, coloured on a terminal) or json (a stable document; see the README)
+    /// text (a table, coloured on a terminal), json (a stable document; see the README), or
+    /// markdown (a pull-request comment; `plan` and `diff` only)
     #[arg(long, value_name = "output", value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
     /// At most this many routes read at once, and, in apply, changed at once (1: one by one, in
@@ -123,6 +126,17 @@ impl GatewayArgs {
     /// `--concurrency` for an apply: at most that many routes changed at once.
     pub fn apply_options(&self) -> ApplyOptions {
         ApplyOptions::default().concurrency(self.concurrency)
+    }
+
+    /// Refuses `--output markdown` on a command that has no Markdown form.
+    pub fn no_markdown(&self, command: &str) -> Result<(), String> {
+        match self.output {
+            OutputFormat::Markdown => Err(format!(
+                "`routes {command}` has no --output markdown: it is for `plan` and `diff`; \
+                 use text or json"
+            )),
+            OutputFormat::Text | OutputFormat::Json => Ok(()),
+        }
     }
 
     /// `--concurrency`, and progress on standard error once many routes are read.

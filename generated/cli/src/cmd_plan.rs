@@ -1,7 +1,7 @@
 //! `routes plan` and `routes diff`, one command shown two ways: the route files read, checked
 //! and tested before the first request, then compared with the gateway (`reconcile::plan`).
 //! `plan` shows a table of what `apply` would do, `diff` each rename and each changing graph as
-//! a unified diff; both end in [`Outcome::Changes`] when applying would change something, so CI
+//! a unified diff (with `--output markdown` both are a pull-request comment); both end in [`Outcome::Changes`] when applying would change something, so CI
 //! can tell (as `terraform plan -detailed-exitcode`). `--out FILE` also saves the plan with what
 //! it saw, for `apply --plan FILE`.
 
@@ -12,9 +12,10 @@ use cloudflare_dynamic_routing::Client;
 use cloudflare_dynamic_routing::reconcile::Plan;
 use cloudflare_dynamic_routing::route_file::Checks;
 
-use crate::args::{GatewayArgs, RouteFilesArgs, ValidationArgs};
+use crate::args::{GatewayArgs, OutputFormat, RouteFilesArgs, ValidationArgs};
 use crate::directories::Save;
-use crate::{Outcome, directories, print, report};
+use crate::markdown::{COMMENT_LIMIT, Diffs, Part};
+use crate::{Outcome, directories, markdown, print, report};
 
 /// What `plan`, `diff` and `apply` share: the gateway, and the route files it is compared with.
 #[derive(Args, Debug)]
@@ -94,13 +95,28 @@ pub async fn run(client: &Client, args: &PlanArgs, view: View) -> Result<Outcome
             }
         }
     };
-    match planned.as_slice() {
-        [one] if args.reconcile.gateway.json() => print::json(&report::plan_json(&one.plan), true),
-        [one] => print::out(&show(&one.plan)),
-        several if args.reconcile.gateway.json() => {
+    match (args.reconcile.gateway.output, planned.as_slice()) {
+        (OutputFormat::Markdown, _) => {
+            let several = planned.len() > 1;
+            let parts: Vec<Part<'_>> = planned
+                .iter()
+                .map(|directory| Part {
+                    heading: several.then(|| directories::heading(directory).trim().to_string()),
+                    plan: &directory.plan,
+                })
+                .collect();
+            let diffs = match view {
+                View::Table => Diffs::Collapsed,
+                View::Diffs => Diffs::Open,
+            };
+            print::out(&markdown::comment(&parts, diffs, COMMENT_LIMIT));
+        }
+        (OutputFormat::Json, [one]) => print::json(&report::plan_json(&one.plan), true),
+        (OutputFormat::Json, several) => {
             print::json(&directories::json(several, report::plan_json), true)
         }
-        several => print::out(&directories::text(several, show)),
+        (OutputFormat::Text, [one]) => print::out(&show(&one.plan)),
+        (OutputFormat::Text, several) => print::out(&directories::text(several, show)),
     }
     Ok(if planned.iter().any(|p| p.plan.has_changes()) {
         Outcome::Changes

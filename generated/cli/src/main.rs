@@ -24,6 +24,7 @@ mod cmd_validate;
 mod confirm;
 mod directories;
 mod junit;
+mod markdown;
 mod operation;
 mod output;
 mod print;
@@ -181,10 +182,22 @@ async fn dispatch(command: HandCommand) -> Result<Outcome, String> {
         HandCommand::Diff(args) => {
             cmd_plan::run(&client(&args.reconcile.checks())?, &args, View::Diffs).await
         }
-        HandCommand::Apply(args) => cmd_apply::run(&client(&args.reconcile.checks())?, &args).await,
-        HandCommand::Export(args) => cmd_export::run(&client(&Checks::default())?, &args).await,
-        HandCommand::History(args) => cmd_history::run(&client(&Checks::default())?, &args).await,
-        HandCommand::Rollback(args) => cmd_rollback::run(&client(&Checks::default())?, &args).await,
+        HandCommand::Apply(args) => {
+            args.reconcile.gateway.no_markdown("apply")?;
+            cmd_apply::run(&client(&args.reconcile.checks())?, &args).await
+        }
+        HandCommand::Export(args) => {
+            args.gateway.no_markdown("export")?;
+            cmd_export::run(&client(&Checks::default())?, &args).await
+        }
+        HandCommand::History(args) => {
+            args.gateway.no_markdown("history")?;
+            cmd_history::run(&client(&Checks::default())?, &args).await
+        }
+        HandCommand::Rollback(args) => {
+            args.gateway.no_markdown("rollback")?;
+            cmd_rollback::run(&client(&Checks::default())?, &args).await
+        }
     }
 }
 

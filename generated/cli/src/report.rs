@@ -11,7 +11,7 @@ use anstyle::{AnsiColor, Style};
 use cloudflare_dynamic_routing::graph::{in_id_order, known_elements};
 use cloudflare_dynamic_routing::reconcile::{
     Action, Applied, Change, Checked, Deploy, ElementChange, Export, History, NotStarted,
-    NothingSent, Outcome, Phase, Plan, Rollback,
+    NothingSent, Outcome, Phase, Plan, Rollback, RoutePlan,
 };
 use cloudflare_dynamic_routing::route_file::RouteFile;
 use serde::Serialize;
@@ -107,13 +107,26 @@ fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     text
 }
 
-fn change_line(change: &ElementChange) -> String {
-    let style = match change.change {
-        Change::Added => ADD,
-        Change::Removed => REMOVE,
-        Change::Changed { .. } => CHANGE,
+/// An element change, `+ id`, `- id` or `~ id`, then each field's old and new value under
+/// it (`model: gpt-4o → gpt-4o-mini`), indented by `indent`.
+pub fn change_lines(change: &ElementChange, indent: &str) -> String {
+    let (sign, style) = match change.change {
+        Change::Added => ("+", ADD),
+        Change::Removed => ("-", REMOVE),
+        Change::Changed { .. } => ("~", CHANGE),
     };
-    format!("      {}\n", paint(style, &change.to_string()))
+    let mut text = format!(
+        "{indent}{}\n",
+        paint(style, &format!("{sign} {}", change.element_id))
+    );
+    for value in &change.values {
+        let _ = writeln!(text, "{indent}    {value}");
+    }
+    text
+}
+
+fn change_line(change: &ElementChange) -> String {
+    change_lines(change, "      ")
 }
 
 /// A plan as a table of the routes that change or have no file, each changing route's element
@@ -207,56 +220,59 @@ pub fn plan_json(plan: &Plan) -> serde_json::Value {
 /// Each rename, and each changing graph as a unified diff of its JSON (elements in id order),
 /// coloured.
 pub fn graph_diffs(plan: &Plan) -> String {
+    plan.routes.iter().map(route_diff).collect()
+}
+
+/// One route's rename and graph diff (see [`graph_diffs`]); empty when neither changes.
+pub fn route_diff(route: &RoutePlan) -> String {
     let mut text = String::new();
-    for route in &plan.routes {
-        if let Action::Update {
-            rename: Some(rename),
-            ..
-        } = &route.action
-        {
-            let line = format!("route `{}` is renamed to `{}`", rename.from, rename.to);
-            let _ = writeln!(text, "{}", paint(CHANGE, &line));
+    if let Action::Update {
+        rename: Some(rename),
+        ..
+    } = &route.action
+    {
+        let line = format!("route `{}` is renamed to `{}`", rename.from, rename.to);
+        let _ = writeln!(text, "{}", paint(CHANGE, &line));
+    }
+    let (live, wanted) = match &route.action {
+        Action::Create { elements, .. } => (String::new(), pretty(&in_id_order(elements))),
+        Action::Update {
+            graph: Some(graph), ..
+        } => {
+            let live = match known_elements(&graph.live) {
+                Ok(known) => pretty(&in_id_order(&known)),
+                Err(_) => pretty(&graph.live),
+            };
+            (live, pretty(&in_id_order(&graph.elements)))
         }
-        let (live, wanted) = match &route.action {
-            Action::Create { elements, .. } => (String::new(), pretty(&in_id_order(elements))),
-            Action::Update {
-                graph: Some(graph), ..
-            } => {
-                let live = match known_elements(&graph.live) {
-                    Ok(known) => pretty(&in_id_order(&known)),
-                    Err(_) => pretty(&graph.live),
-                };
-                (live, pretty(&in_id_order(&graph.elements)))
-            }
-            _ => continue,
-        };
-        let source = route
-            .source
-            .as_ref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        let live_name = match &route.route_id {
-            Some(id) => format!("live {} ({id})", route.name),
-            None => format!("live {} (does not exist)", route.name),
-        };
-        let _ = writeln!(text, "{}", paint(REMOVE, &format!("--- {live_name}")));
-        let _ = writeln!(text, "{}", paint(ADD, &format!("+++ {source}")));
-        let diff = TextDiff::from_lines(&live, &wanted);
-        for hunk in diff.unified_diff().iter_hunks() {
-            let _ = writeln!(
-                text,
-                "{}",
-                paint(Style::new().bold(), &hunk.header().to_string())
-            );
-            for change in hunk.iter_changes() {
-                let (sign, style) = match change.tag() {
-                    ChangeTag::Delete => ("-", REMOVE),
-                    ChangeTag::Insert => ("+", ADD),
-                    ChangeTag::Equal => (" ", Style::new()),
-                };
-                let line = format!("{sign}{}", change.value().trim_end_matches('\n'));
-                let _ = writeln!(text, "{}", paint(style, &line));
-            }
+        _ => return text,
+    };
+    let source = route
+        .source
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let live_name = match &route.route_id {
+        Some(id) => format!("live {} ({id})", route.name),
+        None => format!("live {} (does not exist)", route.name),
+    };
+    let _ = writeln!(text, "{}", paint(REMOVE, &format!("--- {live_name}")));
+    let _ = writeln!(text, "{}", paint(ADD, &format!("+++ {source}")));
+    let diff = TextDiff::from_lines(&live, &wanted);
+    for hunk in diff.unified_diff().iter_hunks() {
+        let _ = writeln!(
+            text,
+            "{}",
+            paint(Style::new().bold(), &hunk.header().to_string())
+        );
+        for change in hunk.iter_changes() {
+            let (sign, style) = match change.tag() {
+                ChangeTag::Delete => ("-", REMOVE),
+                ChangeTag::Insert => ("+", ADD),
+                ChangeTag::Equal => (" ", Style::new()),
+            };
+            let line = format!("{sign}{}", change.value().trim_end_matches('\n'));
+            let _ = writeln!(text, "{}", paint(style, &line));
         }
     }
     text

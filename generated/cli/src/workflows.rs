@@ -132,36 +132,9 @@ fn routes_commands(line: &str) -> Result<Vec<Vec<String>>, String> {
     Ok(commands)
 }
 
-/// Whether `--output` accepts `markdown` in this build's command tree.
-fn markdown_output_exists() -> bool {
-    tree::command()
-        .find_subcommand("plan")
-        .and_then(|plan| plan.get_arguments().find(|a| a.get_id() == "output"))
-        .is_some_and(|output| {
-            output
-                .get_possible_values()
-                .iter()
-                .any(|value| value.get_name() == "markdown")
-        })
-}
-
-/// KNOWN-PENDING (remove once `plan --output markdown` is merged): on a branch without it,
-/// `--output markdown` is checked as `--output json`; once the tree accepts `markdown`, the
-/// arguments are checked as written and this changes nothing.
-fn with_pending_output(mut arguments: Vec<String>, markdown_exists: bool) -> Vec<String> {
-    if !markdown_exists {
-        for at in 1..arguments.len() {
-            if arguments[at - 1] == "--output" && arguments[at] == "markdown" {
-                arguments[at] = "json".to_string();
-            }
-        }
-    }
-    arguments
-}
-
 /// Checks one workflow: every `routes` line accepted by the CLI's parser, and the four steps
 /// there; what is wrong otherwise.
-fn check(file: &str, text: &str, keys: &[&str], markdown_exists: bool) -> Result<(), String> {
+fn check(file: &str, text: &str, keys: &[&str]) -> Result<(), String> {
     let document: Value =
         serde_yaml_ng::from_str(text).map_err(|e| format!("{file} is not YAML: {e}"))?;
     let mut found = Vec::new();
@@ -180,8 +153,7 @@ fn check(file: &str, text: &str, keys: &[&str], markdown_exists: bool) -> Result
     }
     let mut subcommands = Vec::new();
     for (line, arguments) in &commands {
-        let checked = with_pending_output(arguments.clone(), markdown_exists);
-        match tree::parse(checked.iter().map(Into::into)) {
+        match tree::parse(arguments.iter().map(Into::into)) {
             Ok(Invocation::Command(command)) => subcommands.push(match command {
                 HandCommand::Validate(_) => "validate",
                 HandCommand::Test(args) if args.junit.is_some() => "test --junit",
@@ -214,12 +186,8 @@ fn check(file: &str, text: &str, keys: &[&str], markdown_exists: bool) -> Result
 
 #[test]
 fn every_routes_line_in_the_example_workflows_is_accepted_by_the_cli() {
-    let markdown_exists = markdown_output_exists();
-    if !markdown_exists {
-        println!("note: --output markdown is not in this build; checked as --output json");
-    }
     for (file, text, keys) in WORKFLOWS {
-        if let Err(problem) = check(file, text, keys, markdown_exists) {
+        if let Err(problem) = check(file, text, keys) {
             panic!("{problem}");
         }
     }
@@ -230,22 +198,19 @@ fn a_workflow_with_a_refused_line_or_no_routes_line_fails_the_check() {
     let steps = |lines: &str| format!("jobs:\n  check:\n    steps:\n      - run: |\n{lines}");
     let whole = "          routes validate d\n          routes test --junit r.xml d\n          \
                  routes plan --output markdown d > p.md\n          routes apply --yes d\n";
-    assert_eq!(check("w.yml", &steps(whole), &["run"], false), Ok(()));
+    assert_eq!(check("w.yml", &steps(whole), &["run"]), Ok(()));
     let misspelt = whole.replace("--junit r.xml", "--junitt r.xml");
-    let refused = check("w.yml", &steps(&misspelt), &["run"], false).expect_err("refused");
+    let refused = check("w.yml", &steps(&misspelt), &["run"]).expect_err("refused");
     assert!(refused.contains("is refused by the CLI"), "{refused}");
-    let none = check("w.yml", &steps("          echo routes\n"), &["run"], false);
+    let none = check("w.yml", &steps("          echo routes\n"), &["run"]);
     assert_eq!(none, Err("w.yml runs no `routes` line".to_string()));
     let no_apply = whole.replace("routes apply --yes d", "routes apply d");
-    let missing = check("w.yml", &steps(&no_apply), &["run"], false).expect_err("incomplete");
+    let missing = check("w.yml", &steps(&no_apply), &["run"]).expect_err("incomplete");
     assert!(
         missing.contains("no `routes apply --yes` line"),
         "{missing}"
     );
-    assert!(
-        check("w.yml", "jobs: [", &["run"], false).is_err(),
-        "not YAML"
-    );
+    assert!(check("w.yml", "jobs: [", &["run"]).is_err(), "not YAML");
 }
 
 #[test]
@@ -272,11 +237,4 @@ fn routes_lines_are_found_in_command_position_with_variables_replaced() {
         lines("routes apply \\\n  --yes dir\nnext"),
         ["routes apply    --yes dir", "next"]
     );
-    let arguments = |words: &[&str]| words.iter().map(ToString::to_string).collect::<Vec<_>>();
-    let plan = arguments(&["routes", "plan", "--output", "markdown", "d"]);
-    assert_eq!(
-        with_pending_output(plan.clone(), false),
-        arguments(&["routes", "plan", "--output", "json", "d"])
-    );
-    assert_eq!(with_pending_output(plan.clone(), true), plan);
 }

@@ -1,6 +1,7 @@
 //! The `routes` binary run as a user runs it, in one test binary: the generated operations
 //! against a mock server (`operations`), no misaddressed request from any entry point
-//! (`addressing`), the offline commands (`offline`), routes as code against the emulator in
+//! (`addressing`), the offline commands (`offline`), plans as pull-request comments
+//! (`plan_comment`), routes as code against the emulator in
 //! both styles (`routes_as_code`), the safety of the generated subcommands and the help of every
 //! command (`safety`), `test --junit` reports against the JUnit schema (`junit`), `--dry-run`
 //! on the subcommands that write (`dry_run`), completion scripts and man pages
@@ -21,6 +22,7 @@ mod dry_run;
 mod junit;
 mod offline;
 mod operations;
+mod plan_comment;
 mod routes_as_code;
 mod safety;
 mod shell_and_man;

@@ -454,7 +454,8 @@ async fn rollback_and_history(config: EmulatorConfig) {
     );
     assert_eq!(
         versions[1]["changes"],
-        json!([{"element_id": "large", "change": "changed", "fields": ["/properties/model"]}]),
+        json!([{"element_id": "large", "change": "changed", "fields": ["/properties/model"],
+                "values": [{"field": "/properties/model", "old": "gpt-4o", "new": "gpt-4.1"}]}]),
         "{style}"
     );
     // Named by id, the same route.

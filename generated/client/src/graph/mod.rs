@@ -24,7 +24,7 @@ pub use conditions::{DOCUMENTED_OPERATORS, Doubt, Evaluation, Verdict, evaluate_
 pub use element::{ElementKind, Output};
 pub use explain::{Decision, DecisionKind, Explanation, Reason, RequestPath, Stop, explain};
 pub use percent::Percent;
-pub use render::{to_dot, to_mermaid};
+pub use render::{Highlight, shorten, to_dot, to_mermaid, to_mermaid_highlighted};
 pub use validate::{
     GraphCheck, GraphProblems, Problem, Rule, check, undocumented_operators, validate,
 };

@@ -4,7 +4,7 @@
 //! Element ids are untrusted text, so every id and label is escaped for the target syntax and
 //! edges to ids no element has still draw, to a node marked missing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::ElementKind;
@@ -33,6 +33,36 @@ const MAX_CONDITIONS: usize = 60;
 /// assert!(text.contains(r#"n0 -->|"next"| n1"#));
 /// ```
 pub fn to_mermaid(elements: &[RouteElement]) -> String {
+    to_mermaid_highlighted(elements, &Highlight::default())
+}
+
+/// Elements to mark in a Mermaid flowchart, by id: what a change adds and what it changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Highlight {
+    /// Ids of elements that are new.
+    pub added: BTreeSet<String>,
+    /// Ids of elements that differ.
+    pub changed: BTreeSet<String>,
+}
+
+/// [`to_mermaid`] with the `highlight`ed elements drawn in the classes `added` (green) and
+/// `changed` (amber), and, when any is, a legend subgraph naming the two.
+///
+/// ```
+/// use cloudflare_dynamic_routing::graph::{Highlight, to_mermaid_highlighted};
+/// use cloudflare_dynamic_routing::types::RouteElement;
+///
+/// let elements: Vec<RouteElement> = serde_json::from_value(serde_json::json!([
+///     {"id": "start", "type": "start", "outputs": {"next": {"elementId": "end"}}},
+///     {"id": "end", "type": "end", "outputs": {}},
+/// ]))
+/// .unwrap();
+/// let highlight = Highlight { added: ["end".to_string()].into(), ..Highlight::default() };
+/// let text = to_mermaid_highlighted(&elements, &highlight);
+/// assert!(text.contains(r#"n1(["end<br/>end"]):::added"#));
+/// assert!(text.contains("classDef added "));
+/// ```
+pub fn to_mermaid_highlighted(elements: &[RouteElement], highlight: &Highlight) -> String {
     let positions = ElementIndex::new(elements);
     let mut missing: BTreeMap<&str, usize> = BTreeMap::new();
     let mut nodes = String::new();
@@ -49,7 +79,14 @@ pub fn to_mermaid(elements: &[RouteElement]) -> String {
             ElementKind::Conditional => ("{", "}"),
             _ => ("[", "]"),
         };
-        let _ = writeln!(nodes, "    n{i}{open}\"{label}\"{close}");
+        let class = if highlight.added.contains(element.id()) {
+            ":::added"
+        } else if highlight.changed.contains(element.id()) {
+            ":::changed"
+        } else {
+            ""
+        };
+        let _ = writeln!(nodes, "    n{i}{open}\"{label}\"{close}{class}");
 
         for output in element.outputs() {
             let target = match positions.position(output.target) {
@@ -75,6 +112,17 @@ pub fn to_mermaid(elements: &[RouteElement]) -> String {
     out.push_str(&edges);
     if !missing.is_empty() {
         out.push_str("    classDef missing stroke-dasharray: 5 5\n");
+    }
+    if !highlight.added.is_empty() || !highlight.changed.is_empty() {
+        // Legend node ids cannot clash: element nodes are `n0`…, missing ones `m0`….
+        out.push_str(concat!(
+            "    subgraph legend [\"Legend\"]\n",
+            "        legendAdded[\"added\"]:::added\n",
+            "        legendChanged[\"changed\"]:::changed\n",
+            "    end\n",
+            "    classDef added fill:#dafbe1,stroke:#1a7f37,color:#1f2328\n",
+            "    classDef changed fill:#fff8c5,stroke:#9a6700,color:#1f2328\n",
+        ));
     }
     out
 }
@@ -145,11 +193,7 @@ fn label_lines(element: &RouteElement) -> Vec<String> {
     match element {
         RouteElement::Conditional { properties, .. } => {
             let json = serde_json::Value::Object(properties.conditions.clone()).to_string();
-            vec![
-                id,
-                "conditional".to_owned(),
-                truncate(&json, MAX_CONDITIONS),
-            ]
+            vec![id, "conditional".to_owned(), shorten(&json, MAX_CONDITIONS)]
         }
         RouteElement::Rate { properties: p, .. } => vec![
             id,
@@ -167,8 +211,15 @@ fn label_lines(element: &RouteElement) -> Vec<String> {
     }
 }
 
-/// At most `max` characters, the last one an ellipsis when anything was cut.
-fn truncate(text: &str, max: usize) -> String {
+/// At most `max` characters (Unicode scalar values, so a UTF-8 character is never split),
+/// the last one `…` when anything was cut; `max` below 1 counts as 1.
+///
+/// ```
+/// use cloudflare_dynamic_routing::graph::shorten;
+/// assert_eq!(shorten("gpt-4o-mini", 60), "gpt-4o-mini");
+/// assert_eq!(shorten("ünïcødé", 4), "ünï…");
+/// ```
+pub fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }

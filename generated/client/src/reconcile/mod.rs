@@ -54,7 +54,9 @@ mod saved;
 pub use apply::{
     Applied, ApplyError, ApplyOptions, FailedChange, NotStarted, Outcome, Phase, apply, apply_each,
 };
-pub use changes::{Change, ElementChange, element_changes};
+pub use changes::{
+    Change, ElementChange, FieldChange, MAX_VALUE_CHARS, element_changes, shown_value,
+};
 pub use desired::{
     Checked, DesiredDirectory, DesiredError, DesiredRoute, LoadOptions, TestedFile, check_all,
     load, load_directories,

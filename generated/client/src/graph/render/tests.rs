@@ -5,9 +5,12 @@ use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 
-use crate::graph::{to_dot, to_mermaid};
+use crate::graph::{Highlight, to_dot, to_mermaid, to_mermaid_highlighted};
 use crate::types::RouteElement;
 use serde_json::{Value, json};
+
+#[path = "../../../tests/support/mermaid.rs"]
+mod mermaid;
 
 /// The workspace's sample graph.
 fn sample() -> Vec<RouteElement> {
@@ -491,5 +494,53 @@ fn graphviz_accepts_the_dot_text() {
             "{name}: dot warned: {}",
             String::from_utf8_lossy(&output.stderr)
         );
+    }
+}
+
+/// Highlighted elements get their class, and the legend and class definitions come once.
+#[test]
+fn highlighted_elements_are_classed_and_a_legend_explains_them() {
+    let elements = sample();
+    let highlight = Highlight {
+        added: [elements[1].id().to_string()].into(),
+        changed: [elements[2].id().to_string()].into(),
+    };
+    let text = to_mermaid_highlighted(&elements, &highlight);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[2].ends_with(":::added"), "{text}");
+    assert!(lines[3].ends_with(":::changed"), "{text}");
+    assert_eq!(
+        text.matches(":::added").count(),
+        2,
+        "the node and the legend: {text}"
+    );
+    assert_eq!(text.matches("classDef added ").count(), 1, "{text}");
+    assert_eq!(text.matches("subgraph legend").count(), 1, "{text}");
+    assert!(!to_mermaid(&elements).contains("legend"));
+}
+
+/// Mermaid's own parser, when installed, accepts the flowcharts, hostile ids included.
+#[test]
+fn mermaid_parses_the_flowcharts() {
+    for (name, elements) in [("sample", sample()), ("hostile", hostile())] {
+        let highlight = Highlight {
+            added: elements
+                .iter()
+                .map(|e| e.id().to_string())
+                .take(2)
+                .collect(),
+            changed: elements
+                .iter()
+                .map(|e| e.id().to_string())
+                .skip(2)
+                .take(2)
+                .collect(),
+        };
+        for text in [
+            to_mermaid(&elements),
+            to_mermaid_highlighted(&elements, &highlight),
+        ] {
+            mermaid::assert_mermaid_parses(&format!("```mermaid\n{text}```\n"), name);
+        }
     }
 }
