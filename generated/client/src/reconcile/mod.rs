@@ -3,8 +3,8 @@
 //! module alone and only print what it returns).
 //!
 //! 1. [`load`] reads, checks and tests every route file before anything is sent;
-//! 2. [`plan()`] reads the gateway (list pages, then each route whole, concurrently with a
-//!    bound) and says, per route, create, update (rename, graph) or unchanged, and which routes
+//! 2. [`plan()`] reads the gateway (list pages, then each route whose graph neither the list
+//!    nor the [`GraphCache`] holds, concurrently with a bound) and says, per route, create, update (rename, graph) or unchanged, and which routes
 //!    no file describes, with element-level changes;
 //! 3. [`apply()`] performs a plan, deploying an existing version when one already holds the
 //!    wanted graph instead of creating a duplicate; a failure part way says what was done.
@@ -38,6 +38,7 @@
 //! ```
 
 mod apply;
+mod cache;
 mod changes;
 mod desired;
 mod directories;
@@ -51,6 +52,7 @@ mod read;
 mod saved;
 
 pub use apply::{Applied, ApplyError, Outcome, apply, apply_each};
+pub use cache::{CacheProblem, CacheReport, GraphCache, VersionKey};
 pub use changes::{Change, ElementChange, element_changes};
 pub use desired::{
     Checked, DesiredDirectory, DesiredError, DesiredRoute, LoadOptions, check_all, load,
