@@ -395,7 +395,16 @@ mod tests {
     fn no_id_escapes_the_directory_and_distinct_ids_get_distinct_files() {
         let dir = tempfile::tempdir().expect("a directory");
         let cache = GraphCache::in_directory(dir.path());
-        let hostile = ["..", ".", "/etc/passwd", "a/../../b", "c:\\x", "", "NUL", "com1"];
+        let hostile = [
+            "..",
+            ".",
+            "/etc/passwd",
+            "a/../../b",
+            "c:\\x",
+            "",
+            "NUL",
+            "com1",
+        ];
         let mut paths = Vec::new();
         for id in hostile {
             let k = key(id, id);
@@ -418,7 +427,9 @@ mod tests {
         paths.dedup();
         assert_eq!(paths.len(), hostile.len());
         assert_eq!(cache.path_of(&key(&"x".repeat(300), "v")), None);
-        cache.store(&key(&"x".repeat(300), "v"), &graph()).expect("skipped");
+        cache
+            .store(&key(&"x".repeat(300), "v"), &graph())
+            .expect("skipped");
     }
 
     #[test]
@@ -436,7 +447,11 @@ mod tests {
             Err(CacheProblem::Unwritable { .. })
         ));
         cache.put(&key("r", "v"), &graph());
-        assert_eq!(told.lock().expect("a lock").len(), 1, "the failed write is told");
+        assert_eq!(
+            told.lock().expect("a lock").len(),
+            1,
+            "the failed write is told"
+        );
         assert_eq!(cache.get(&key("r", "v")), None);
     }
 
