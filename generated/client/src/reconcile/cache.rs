@@ -13,7 +13,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::thread::JoinHandle;
 
 use serde::{Deserialize, Serialize};
 
@@ -250,7 +251,8 @@ impl GraphCache {
     }
 
     /// Keeps `graph` as `key`'s: on disk, written whole beside its place and renamed into it,
-    /// so no reader sees half an entry. Ids that fit in no file name are not kept.
+    /// so no reader sees half an entry (not synced: an entry a crash loses or spoils is only
+    /// read again). Ids that fit in no file name are not kept.
     pub fn store(&self, key: &VersionKey, graph: &[AnyElement]) -> Result<(), CacheProblem> {
         match &*self.store {
             Store::Memory(graphs) => {
@@ -276,7 +278,7 @@ impl GraphCache {
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent).map_err(unwritable)?;
                 }
-                StagedFile::stage(&path, &content)
+                StagedFile::stage_unsynced(&path, &content)
                     .and_then(StagedFile::commit)
                     .map_err(unwritable)
             }
@@ -287,6 +289,71 @@ impl GraphCache {
         tracing::warn!(%problem, "graph cache");
         if let Some(report) = &self.report {
             report(problem);
+        }
+    }
+}
+
+/// Stores entries on a thread of its own, so a plan's reads never wait for the disk; dropping
+/// it waits for the entries sent so far. Without a thread (a cache in memory, or none could be
+/// started) each entry is stored at once.
+pub(crate) struct BackgroundWriter {
+    cache: GraphCache,
+    sender: Option<mpsc::Sender<(VersionKey, Vec<AnyElement>)>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl BackgroundWriter {
+    /// Writes into `cache`.
+    pub(crate) fn new(cache: &GraphCache) -> Self {
+        let cache = cache.clone();
+        let (sender, thread) = match cache.directory() {
+            None => (None, None),
+            Some(_) => {
+                let (sender, receiver) = mpsc::channel::<(VersionKey, Vec<AnyElement>)>();
+                let writes_to = cache.clone();
+                let spawned = std::thread::Builder::new()
+                    .name("graph-cache".into())
+                    .spawn(move || {
+                        for (key, graph) in receiver {
+                            writes_to.put(&key, &graph);
+                        }
+                    });
+                match spawned {
+                    Ok(thread) => (Some(sender), Some(thread)),
+                    Err(_) => (None, None),
+                }
+            }
+        };
+        Self {
+            cache,
+            sender,
+            thread,
+        }
+    }
+
+    /// The cache written to.
+    pub(crate) fn cache(&self) -> &GraphCache {
+        &self.cache
+    }
+
+    /// Keeps `graph` as `key`'s, now or on the thread.
+    pub(crate) fn put(&self, key: VersionKey, graph: Vec<AnyElement>) {
+        match &self.sender {
+            Some(sender) => {
+                if let Err(mpsc::SendError((key, graph))) = sender.send((key, graph)) {
+                    self.cache.put(&key, &graph);
+                }
+            }
+            None => self.cache.put(&key, &graph),
+        }
+    }
+}
+
+impl Drop for BackgroundWriter {
+    fn drop(&mut self) {
+        drop(self.sender.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
     }
 }

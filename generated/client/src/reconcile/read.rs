@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures_util::{StreamExt, TryStreamExt, stream};
 
-use super::cache::{GraphCache, VersionKey};
+use super::cache::{BackgroundWriter, GraphCache, VersionKey};
 use super::error::ReconcileError;
 use crate::deploy::DeploySearch;
 use crate::graph::AnyElement;
@@ -84,10 +84,13 @@ pub async fn read_routes(
 ) -> Result<Vec<Route>, Error> {
     let done = AtomicUsize::new(0);
     let done = &done;
+    // Dropped when the read ends, waiting for the last entries to be written.
+    let writer = options.cache.as_ref().map(BackgroundWriter::new);
+    let writer = writer.as_ref();
     gateway
         .routes(options.per_page)
         .map_ok(|listed| async move {
-            let route = with_graph(gateway, listed, options.cache.as_ref()).await?;
+            let route = with_graph(gateway, listed, writer).await?;
             let count = done.fetch_add(1, Ordering::Relaxed) + 1;
             if let Some(progress) = &options.progress {
                 progress(count);
@@ -100,11 +103,11 @@ pub async fn read_routes(
 }
 
 /// A listed route with its graph: as listed when the item carries it, else with its deployed
-/// version's graph from `cache`, else read whole (and its graph kept in `cache`).
+/// version's graph from the cache, else read whole (and its graph kept in the cache).
 async fn with_graph(
     gateway: &Gateway<'_>,
     listed: Route,
-    cache: Option<&GraphCache>,
+    cache: Option<&BackgroundWriter>,
 ) -> Result<Route, Error> {
     if carries_graph(&listed) {
         return Ok(listed);
@@ -118,7 +121,7 @@ async fn with_graph(
         })
     };
     if let (Some(cache), Some(key)) = (cache, key(&listed))
-        && let Some(graph) = cache.get(&key)
+        && let Some(graph) = cache.cache().get(&key)
     {
         let mut known = listed;
         known.elements = Some(graph);
@@ -126,7 +129,7 @@ async fn with_graph(
     }
     let route = gateway.get_route(&listed.id).await?;
     if let (Some(cache), Some(key), Some(graph)) = (cache, key(&route), route.graph()) {
-        cache.put(&key, &graph);
+        cache.put(key, graph);
     }
     Ok(route)
 }
