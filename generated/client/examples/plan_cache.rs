@@ -9,27 +9,13 @@
 
 use std::time::{Duration, Instant};
 
-use cloudflare_dynamic_routing::reconcile::{
-    self, DesiredRoute, GraphCache, PlanOptions, ReadOptions,
-};
-use cloudflare_dynamic_routing::route_file::RouteFile;
+use cloudflare_dynamic_routing::reconcile::{self, GraphCache, PlanOptions, ReadOptions};
 use cloudflare_dynamic_routing::{Client, Gateway};
 use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig};
 use futures_util::TryStreamExt;
-use serde_json::json;
 
-const ACCOUNT: &str = "0d37909e38d3e99c29fa2cd343ac421a";
-const GATEWAY: &str = "bench";
-
-fn graph() -> serde_json::Value {
-    json!([
-        {"id": "start", "type": "start", "outputs": {"next": {"elementId": "gpt"}}},
-        {"id": "gpt", "type": "model",
-         "properties": {"provider": "openai", "model": "gpt-4o", "retries": 1, "timeout": 30000},
-         "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "end"}}},
-        {"id": "end", "type": "end", "outputs": {}}
-    ])
-}
+mod bench_gateway;
+use bench_gateway::{ACCOUNT, GATEWAY};
 
 /// Main's read before the cache: the list pages, then every route read, 8 at once.
 async fn read_everything(gateway: &Gateway<'_>) -> Result<(), cloudflare_dynamic_routing::Error> {
@@ -67,15 +53,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for config in [EmulatorConfig::live(), EmulatorConfig::documented()] {
         let style = config.style.name();
         let emulator = Emulator::start(config.with_latency(latency)).await?;
-        let mut desired = Vec::new();
-        for n in 0..routes {
-            let name = format!("route-{n:04}");
-            emulator.seed_route(ACCOUNT, GATEWAY, &name, graph())?;
-            desired.push(DesiredRoute {
-                source: format!("routes/{name}.json").into(),
-                file: RouteFile::new(name, serde_json::from_value(graph())?),
-            });
-        }
+        let desired = bench_gateway::seed(&emulator, routes)?;
         let client = Client::builder()
             .base_url(emulator.base_url())
             .api_token("bench")

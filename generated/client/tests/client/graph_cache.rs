@@ -6,40 +6,21 @@
 //! needs no reads at all.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use cloudflare_dynamic_routing::reconcile::{
     self, DesiredRoute, GraphCache, Plan, PlanOptions, ReadOptions, VersionKey,
 };
-use cloudflare_dynamic_routing::route_file::RouteFile;
 use cloudflare_dynamic_routing::types::Route;
 use cloudflare_dynamic_routing::{Client, Gateway};
 use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig, Operation, Style};
 use futures_util::TryStreamExt;
-use serde_json::Value;
 
+use crate::reconcile::{counts, desired};
 use crate::support::fixtures;
 
 const ACCOUNT: &str = "0d37909e38d3e99c29fa2cd343ac421a";
 const GATEWAY: &str = "gw-cache";
-
-fn desired(name: &str, graph: Value) -> DesiredRoute {
-    DesiredRoute {
-        source: PathBuf::from(format!("routes/{name}.json")),
-        file: RouteFile::new(name, serde_json::from_value(graph).expect("a graph")),
-    }
-}
-
-/// The requests received since the last call, by operation.
-fn counts(emulator: &Emulator) -> HashMap<Operation, usize> {
-    let mut counts = HashMap::new();
-    for request in emulator.requests() {
-        *counts.entry(request.operation.expect("known")).or_insert(0) += 1;
-    }
-    emulator.clear_requests();
-    counts
-}
 
 fn client(emulator: &Emulator) -> Client {
     Client::builder()

@@ -27,14 +27,15 @@ use crate::support::fixtures;
 const ACCOUNT: &str = "0d37909e38d3e99c29fa2cd343ac421a";
 const GATEWAY: &str = "gw-reconcile";
 
-fn desired(name: &str, graph: Value) -> DesiredRoute {
+pub(crate) fn desired(name: &str, graph: Value) -> DesiredRoute {
     DesiredRoute {
         source: PathBuf::from(format!("routes/{name}.json")),
         file: RouteFile::new(name, serde_json::from_value(graph).expect("a graph")),
     }
 }
 
-fn counts(emulator: &Emulator) -> HashMap<Operation, usize> {
+/// The requests received since the last call, by operation.
+pub(crate) fn counts(emulator: &Emulator) -> HashMap<Operation, usize> {
     let mut counts = HashMap::new();
     for request in emulator.requests() {
         *counts.entry(request.operation.expect("known")).or_insert(0) += 1;
