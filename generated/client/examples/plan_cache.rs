@@ -9,8 +9,8 @@
 
 use std::time::{Duration, Instant};
 
+use cloudflare_dynamic_routing::Gateway;
 use cloudflare_dynamic_routing::reconcile::{self, GraphCache, PlanOptions, ReadOptions};
-use cloudflare_dynamic_routing::{Client, Gateway};
 use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig};
 use futures_util::TryStreamExt;
 
@@ -54,10 +54,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let style = config.style.name();
         let emulator = Emulator::start(config.with_latency(latency)).await?;
         let desired = bench_gateway::seed(&emulator, routes)?;
-        let client = Client::builder()
-            .base_url(emulator.base_url())
-            .api_token("bench")
-            .build()?;
+        let client = bench_gateway::client(&emulator)?;
         let gateway = client.gateway(ACCOUNT, GATEWAY);
         let scratch = tempfile::tempdir()?;
         let plan = |cache: Option<GraphCache>| {

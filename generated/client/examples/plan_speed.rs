@@ -8,7 +8,6 @@
 use std::num::NonZeroUsize;
 use std::time::{Duration, Instant};
 
-use cloudflare_dynamic_routing::Client;
 use cloudflare_dynamic_routing::reconcile::{self, PlanOptions, ReadOptions};
 use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig};
 use futures_util::TryStreamExt;
@@ -23,10 +22,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let latency = Duration::from_millis(args.next().map_or(Ok(50), |a| a.parse())?);
     let emulator = Emulator::start(EmulatorConfig::live().with_latency(latency)).await?;
     let desired = bench_gateway::seed(&emulator, routes)?;
-    let client = Client::builder()
-        .base_url(emulator.base_url())
-        .api_token("bench")
-        .build()?;
+    let client = bench_gateway::client(&emulator)?;
     let gateway = client.gateway(ACCOUNT, GATEWAY);
     let per_page = ReadOptions::DEFAULT_PER_PAGE;
 

@@ -1,6 +1,7 @@
 //! What the plan benchmarks (`plan_speed`, `plan_cache`) share: a gateway on the emulator
-//! seeded with routes of one graph, and the route files that match them.
+//! seeded with routes of one graph, the route files that match them, and a client of it.
 
+use cloudflare_dynamic_routing::Client;
 use cloudflare_dynamic_routing::reconcile::DesiredRoute;
 use cloudflare_dynamic_routing::route_file::RouteFile;
 use cloudflare_dynamic_routing_emulator::Emulator;
@@ -34,4 +35,12 @@ pub fn seed(
         });
     }
     Ok(desired)
+}
+
+/// A client of `emulator`.
+pub fn client(emulator: &Emulator) -> Result<Client, cloudflare_dynamic_routing::ConfigError> {
+    Client::builder()
+        .base_url(emulator.base_url())
+        .api_token("bench")
+        .build()
 }
