@@ -6,10 +6,11 @@
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{ArgMatches, Args, ValueEnum};
 use cloudflare_dynamic_routing::reconcile::{
-    ApplyOptions, MANIFEST_FILE, ManifestAt, Progress, ReadOptions,
+    ApplyOptions, GraphCache, MANIFEST_FILE, ManifestAt, Progress, ReadOptions,
 };
 use cloudflare_dynamic_routing::route_file::{self, Checks, RouteFile};
 use cloudflare_dynamic_routing::{Client, Gateway};
@@ -18,6 +19,8 @@ use cloudflare_dynamic_routing::{Client, Gateway};
 pub const ACCOUNT_ENV: &str = "CLOUDFLARE_ACCOUNT_ID";
 /// Default for every `--gateway-id`.
 pub const GATEWAY_ENV: &str = "CLOUDFLARE_GATEWAY_ID";
+/// Default for `--cache-dir`.
+pub const CACHE_DIR_ENV: &str = "ROUTES_CACHE_DIR";
 /// Help for `--account-id`, here and on the generated subcommands.
 pub const ACCOUNT_HELP: &str = "The Cloudflare account's id (32 hexadecimal digits)";
 /// Help for `--gateway-id`, here and on the generated subcommands.
@@ -147,6 +150,45 @@ impl GatewayArgs {
             progress: Some(progress),
             ..ReadOptions::default()
         }
+    }
+}
+
+/// `--cache-dir` and `--no-cache`: on every command that reads the whole gateway (`plan`,
+/// `diff`, `apply`, `export`).
+#[derive(Args, Debug, Clone)]
+pub struct CacheArgs {
+    /// Keep the graphs of route versions already read in DIR, so later runs read only the
+    /// routes whose deployed version changed (default: the user's cache directory, e.g.
+    /// ~/.cache/cloudflare-dynamic-routing/graphs)
+    #[arg(long, value_name = "DIR", env = CACHE_DIR_ENV)]
+    pub cache_dir: Option<PathBuf>,
+    /// Keep no graphs: read every route whose graph the list does not carry (wins over
+    /// --cache-dir)
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+impl CacheArgs {
+    /// The cache asked for: none with `--no-cache`, `--cache-dir`, else the user's cache
+    /// directory, else none (nothing breaks, every route is read). Its first problem is told
+    /// on standard error (the run goes on; the rest would only repeat it).
+    pub fn cache(&self) -> Option<GraphCache> {
+        if self.no_cache {
+            return None;
+        }
+        let cache = match &self.cache_dir {
+            Some(dir) => GraphCache::in_directory(dir),
+            None => GraphCache::in_user_cache_dir()?,
+        };
+        let told = AtomicBool::new(false);
+        Some(cache.reporting(Arc::new(move |problem| {
+            if !told.swap(true, Ordering::Relaxed) {
+                crate::print::note(&format!(
+                    "warning: {problem} (the route is read instead; further cache problems \
+                     are not shown)"
+                ));
+            }
+        })))
     }
 }
 

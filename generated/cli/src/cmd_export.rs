@@ -9,7 +9,7 @@ use clap::Args;
 use cloudflare_dynamic_routing::Client;
 use cloudflare_dynamic_routing::reconcile::{self, MANIFEST_FILE, Manifest, ManifestAt, Overwrite};
 
-use crate::args::GatewayArgs;
+use crate::args::{CacheArgs, GatewayArgs};
 use crate::{Outcome, print, report};
 
 /// `export`'s arguments.
@@ -17,6 +17,8 @@ use crate::{Outcome, print, report};
 pub struct ExportArgs {
     #[command(flatten)]
     pub gateway: GatewayArgs,
+    #[command(flatten)]
+    pub cache: CacheArgs,
     /// The directory to write into (created if missing)
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
@@ -43,9 +45,12 @@ pub async fn run(client: &Client, args: &ExportArgs) -> Result<Outcome, String> 
     } else {
         Overwrite::Refuse
     };
-    let export = reconcile::export(&gateway, &args.gateway.read_options())
-        .await
-        .map_err(|e| e.to_string())?;
+    let export = reconcile::export(
+        &gateway,
+        &args.gateway.read_options().cache(args.cache.cache()),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     let paths = export
         .write_to(&args.dir, overwrite)
         .map_err(|e| e.to_string())?;

@@ -12,7 +12,7 @@ use cloudflare_dynamic_routing::Client;
 use cloudflare_dynamic_routing::reconcile::Plan;
 use cloudflare_dynamic_routing::route_file::Checks;
 
-use crate::args::{GatewayArgs, OutputFormat, RouteFilesArgs, ValidationArgs};
+use crate::args::{CacheArgs, GatewayArgs, OutputFormat, RouteFilesArgs, ValidationArgs};
 use crate::directories::Save;
 use crate::markdown::{COMMENT_LIMIT, Diffs, Part};
 use crate::{Outcome, directories, markdown, print, report};
@@ -22,6 +22,8 @@ use crate::{Outcome, directories, markdown, print, report};
 pub struct ReconcileArgs {
     #[command(flatten)]
     pub gateway: GatewayArgs,
+    #[command(flatten)]
+    pub cache: CacheArgs,
     #[command(flatten)]
     pub validation: ValidationArgs,
     #[command(flatten)]

@@ -51,13 +51,14 @@ pub async fn plan_all<'a>(
     let directories = reconcile::load_directories(&args.files.paths, &options)
         .map_err(|e| format!("nothing was sent:\n{e}"))?;
     let mut targets: Vec<(Planned<'a>, Vec<DesiredRoute>, PlanOptions)> = Vec::new();
+    let cache = args.cache.cache();
     for directory in directories {
         let gateway = args
             .gateway
             .gateway_of(client, directory.manifest.as_ref())?;
         let mut options = PlanOptions::default()
             .prune(prune)
-            .read(args.gateway.read_options());
+            .read(args.gateway.read_options().cache(cache.clone()));
         if let Some(at) = &directory.manifest {
             if let Some(other) = targets
                 .iter()

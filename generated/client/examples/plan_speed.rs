@@ -8,25 +8,12 @@
 use std::num::NonZeroUsize;
 use std::time::{Duration, Instant};
 
-use cloudflare_dynamic_routing::Client;
-use cloudflare_dynamic_routing::reconcile::{self, DesiredRoute, PlanOptions, ReadOptions};
-use cloudflare_dynamic_routing::route_file::RouteFile;
+use cloudflare_dynamic_routing::reconcile::{self, PlanOptions, ReadOptions};
 use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig};
 use futures_util::TryStreamExt;
-use serde_json::json;
 
-const ACCOUNT: &str = "0d37909e38d3e99c29fa2cd343ac421a";
-const GATEWAY: &str = "bench";
-
-fn graph() -> serde_json::Value {
-    json!([
-        {"id": "start", "type": "start", "outputs": {"next": {"elementId": "gpt"}}},
-        {"id": "gpt", "type": "model",
-         "properties": {"provider": "openai", "model": "gpt-4o", "retries": 1, "timeout": 30000},
-         "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "end"}}},
-        {"id": "end", "type": "end", "outputs": {}}
-    ])
-}
+mod bench_gateway;
+use bench_gateway::{ACCOUNT, GATEWAY};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -34,20 +21,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let routes: usize = args.next().map_or(Ok(200), |a| a.parse())?;
     let latency = Duration::from_millis(args.next().map_or(Ok(50), |a| a.parse())?);
     let emulator = Emulator::start(EmulatorConfig::live().with_latency(latency)).await?;
-    let mut desired = Vec::new();
-    for n in 0..routes {
-        let name = format!("route-{n:03}");
-        emulator.seed_route(ACCOUNT, GATEWAY, &name, graph())?;
-        let elements = serde_json::from_value(graph())?;
-        desired.push(DesiredRoute {
-            source: format!("routes/{name}.json").into(),
-            file: RouteFile::new(name, elements),
-        });
-    }
-    let client = Client::builder()
-        .base_url(emulator.base_url())
-        .api_token("bench")
-        .build()?;
+    let desired = bench_gateway::seed(&emulator, routes)?;
+    let client = bench_gateway::client(&emulator)?;
     let gateway = client.gateway(ACCOUNT, GATEWAY);
     let per_page = ReadOptions::DEFAULT_PER_PAGE;
 

@@ -24,6 +24,17 @@ impl StagedFile {
     /// Writes `content` to a new temporary file in `target`'s directory. The file is created
     /// exclusively (never one that already exists, nor through a symlink planted at its name).
     pub fn stage(target: &Path, content: &[u8]) -> io::Result<Self> {
+        Self::stage_then(target, content, Durability::Synced)
+    }
+
+    /// As [`StagedFile::stage`], without waiting for the content to reach the disk: for a
+    /// cache, where a file lost to a crash is only read again, and a sync per entry would cost
+    /// more than the read it saves. No reader sees half a file all the same.
+    pub(crate) fn stage_unsynced(target: &Path, content: &[u8]) -> io::Result<Self> {
+        Self::stage_then(target, content, Durability::Unsynced)
+    }
+
+    fn stage_then(target: &Path, content: &[u8], durability: Durability) -> io::Result<Self> {
         let dir = match target.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
@@ -38,7 +49,7 @@ impl StagedFile {
             target: target.to_path_buf(),
             committed: false,
         };
-        write_all(file, content)?;
+        write_all(file, content, durability)?;
         Ok(staged)
     }
 
@@ -73,9 +84,19 @@ fn create_exclusive(dir: &Path, name: &str) -> io::Result<(File, PathBuf)> {
     Err(last.unwrap_or_else(|| io::Error::other("no free temporary file name")))
 }
 
-fn write_all(mut file: File, content: &[u8]) -> io::Result<()> {
+/// Whether staging waits until the content is on the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Durability {
+    Synced,
+    Unsynced,
+}
+
+fn write_all(mut file: File, content: &[u8], durability: Durability) -> io::Result<()> {
     file.write_all(content)?;
-    file.sync_all()
+    match durability {
+        Durability::Synced => file.sync_all(),
+        Durability::Unsynced => Ok(()),
+    }
 }
 
 #[cfg(test)]

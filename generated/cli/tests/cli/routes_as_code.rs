@@ -5,10 +5,13 @@
 //! pinned id, prune, export then plan, rollback (repeated, `--expect-live`, deployments reads
 //! do not show yet), history, an existing version redeployed, a failing route test, the exact
 //! requests a plan makes, a saved plan (`plan --out`, `apply --plan`) applied as reviewed or
-//! refused as stale (off a terminal, deleting needs `--yes`), and ownership by manifest (prune
+//! refused as stale (off a terminal, deleting needs `--yes`), `--cache-dir` and `--no-cache`,
+//! and ownership by manifest (prune
 //! by pattern or whole gateway, refusals, two directories on two gateways in one run). Every
 //! exit code is asserted;
 //! writes are counted from what the emulator received.
+
+use std::collections::HashMap;
 
 use assert_cmd::Command;
 use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig, Fault, Operation};
@@ -772,7 +775,8 @@ async fn a_failing_route_test_or_a_bad_file_blocks_everything() {
 }
 
 /// A plan over many routes makes exactly the requests it needs: the list pages and one read
-/// per route, however many run at once.
+/// per route the list carries no graph of (the live style's; the documented list carries them
+/// all), however many run at once.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_plan_reads_each_route_once_and_lists_each_page_once() {
     for config in [EmulatorConfig::documented(), EmulatorConfig::live()] {
@@ -795,16 +799,141 @@ async fn a_plan_reads_each_route_once_and_lists_each_page_once() {
         for request in emulator.requests() {
             *counts.entry(request.operation.expect("known")).or_insert(0) += 1;
         }
-        assert_eq!(
-            counts,
+        let expected: HashMap<Operation, usize> = if style == "live" {
             [
                 (Operation::ListRoutes, 2),
-                (Operation::GetRoute, OTHER_ROUTES)
+                (Operation::GetRoute, OTHER_ROUTES),
             ]
-            .into(),
+            .into()
+        } else {
+            [(Operation::ListRoutes, 2)].into()
+        };
+        assert_eq!(counts, expected, "{style}");
+    }
+}
+
+/// The requests `emulator` received since the last call, by operation.
+fn operation_counts(emulator: &Emulator) -> HashMap<Operation, usize> {
+    let mut counts = HashMap::new();
+    for request in emulator.requests() {
+        *counts.entry(request.operation.expect("known")).or_insert(0) += 1;
+    }
+    emulator.clear_requests();
+    counts
+}
+
+/// `--cache-dir DIR` keeps the graphs read, so the next plan sends only the list pages and
+/// prints the same plan; `--no-cache` keeps nothing and reads every route the list carries no
+/// graph of, every time.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plan_with_a_cache_dir_reads_only_the_list_the_second_time_and_no_cache_every_time() {
+    for config in [EmulatorConfig::documented(), EmulatorConfig::live()] {
+        let style = config.style.name();
+        let reads = if style == "live" { OTHER_ROUTES } else { 0 };
+        let emulator = busy_gateway(config).await;
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        write_route(
+            dir.path(),
+            "a.json",
+            &json!({"name": "other-00", "elements": fixtures::graph_calling("gpt-4.1")}),
+        );
+        let cache = dir.path().join("cache");
+        let cache_arg = cache.to_str().expect("a UTF-8 path");
+        let cold_or_none: HashMap<Operation, usize> = [
+            (Operation::ListRoutes, 2),
+            (Operation::GetRoute, reads),
+            (Operation::ListVersions, 1),
+        ]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .collect();
+        emulator.clear_requests();
+
+        let plan = ["plan", "routes", "--output", "json"];
+        let mut outputs = Vec::new();
+        for (run, expected) in [
+            ("no cache", cold_or_none.clone()),
+            ("no cache again", cold_or_none.clone()),
+        ] {
+            let (code, out, err) = run_args(
+                &emulator,
+                dir.path(),
+                &[&plan[..], &["--no-cache"]].concat(),
+            );
+            assert_eq!(code, 2, "{style} {run}: {out}{err}");
+            assert_eq!(operation_counts(&emulator), expected, "{style} {run}");
+            outputs.push(out);
+        }
+        let warm: HashMap<Operation, usize> =
+            [(Operation::ListRoutes, 2), (Operation::ListVersions, 1)].into();
+        for (run, expected) in [("cold", cold_or_none), ("warm", warm)] {
+            let (code, out, err) = run_args(
+                &emulator,
+                dir.path(),
+                &[&plan[..], &["--cache-dir", cache_arg]].concat(),
+            );
+            assert_eq!(code, 2, "{style} {run}: {out}{err}");
+            assert_eq!(operation_counts(&emulator), expected, "{style} {run}");
+            outputs.push(out);
+        }
+        assert!(
+            outputs.iter().all(|out| out == &outputs[0]),
+            "{style}: the same plan every time: {outputs:?}"
+        );
+        let kept = walk(&cache);
+        assert_eq!(
+            kept.len(),
+            reads,
+            "{style}: one file per version read: {kept:?}"
+        );
+        // `--no-cache` wins over a directory given too.
+        let (code, _, err) = run_args(
+            &emulator,
+            dir.path(),
+            &[&plan[..], &["--cache-dir", cache_arg, "--no-cache"]].concat(),
+        );
+        assert_eq!(code, 2, "{style}: {err}");
+        assert_eq!(
+            operation_counts(&emulator)
+                .get(&Operation::GetRoute)
+                .copied()
+                .unwrap_or(0),
+            reads,
             "{style}"
         );
+
+        // A cache directory that cannot be written: the same plan, and a warning.
+        let in_the_way = dir.path().join("a-file");
+        std::fs::write(&in_the_way, "not a directory").expect("written");
+        let (code, out, err) = run_args(
+            &emulator,
+            dir.path(),
+            &[
+                &plan[..],
+                &["--cache-dir", in_the_way.to_str().expect("UTF-8")],
+            ]
+            .concat(),
+        );
+        assert_eq!(code, 2, "{style}: {err}");
+        assert_eq!(out, outputs[0], "{style}");
+        assert_eq!(err.contains("warning: "), reads > 0, "{style}: {err}");
     }
+}
+
+/// Every file under `dir`, if it exists.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files = Vec::new();
+    for entry in entries.map(|e| e.expect("an entry").path()) {
+        if entry.is_dir() {
+            files.extend(walk(&entry));
+        } else {
+            files.push(entry);
+        }
+    }
+    files
 }
 
 /// An apply that fails part way stops there: what was done is on standard output as it

@@ -1,6 +1,8 @@
 //! What the CLI's tests share: the `routes` binary with an empty environment (nothing from the
-//! developer's shell leaks in), pointed at a server with one account, gateway and token; a
+//! developer's shell leaks in) and a fresh graph cache, pointed at a server with one account, gateway and token; a
 //! finished run's exit code and output; and the list of commands, read from `routes --help`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use assert_cmd::Command;
 
@@ -11,11 +13,25 @@ pub const GATEWAY: &str = "gw-1";
 /// The API token every run against a server sends.
 pub const TOKEN: &str = "cli-test-token";
 
-/// `routes` with no environment at all: no credentials, no base URL, no default ids.
+/// `routes` with no environment at all (no credentials, no base URL, no default ids) but a
+/// graph cache of its own, new and empty: a run never touches the user's cache directory, and
+/// never sees graphs another run kept (the emulator's ids repeat from one emulator to the next).
 pub fn routes() -> Command {
     let mut command = Command::cargo_bin("routes").expect("the routes binary");
-    command.env_clear();
     command
+        .env_clear()
+        .env("ROUTES_CACHE_DIR", fresh_cache_dir());
+    command
+}
+
+/// A directory no run has used, under this test binary's temporary directory.
+pub fn fresh_cache_dir() -> std::path::PathBuf {
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "routes-cache-{}-{}",
+        std::process::id(),
+        RUNS.fetch_add(1, Ordering::Relaxed)
+    ))
 }
 
 /// `routes` with [`TOKEN`], pointed at `base_url`, without default ids.

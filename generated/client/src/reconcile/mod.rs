@@ -3,8 +3,8 @@
 //! module alone and only print what it returns).
 //!
 //! 1. [`load`] reads, checks and tests every route file before anything is sent;
-//! 2. [`plan()`] reads the gateway (list pages, then each route whole, concurrently with a
-//!    bound) and says, per route, create, update (rename, graph) or unchanged, and which routes
+//! 2. [`plan()`] reads the gateway (list pages, then each route whose graph neither the list
+//!    nor the [`GraphCache`] holds, concurrently with a bound) and says, per route, create, update (rename, graph) or unchanged, and which routes
 //!    no file describes, with element-level changes;
 //! 3. [`apply()`] performs a plan, several routes at once ([`ApplyOptions`]), deploying an
 //!    existing version when one already holds the wanted graph instead of creating a
@@ -39,6 +39,7 @@
 //! ```
 
 mod apply;
+mod cache;
 mod changes;
 mod desired;
 mod directories;
@@ -54,6 +55,7 @@ mod saved;
 pub use apply::{
     Applied, ApplyError, ApplyOptions, FailedChange, NotStarted, Outcome, Phase, apply, apply_each,
 };
+pub use cache::{CacheProblem, CacheReport, GraphCache, VersionKey};
 pub use changes::{
     Change, ElementChange, FieldChange, MAX_VALUE_CHARS, element_changes, shown_value,
 };

@@ -30,7 +30,7 @@ pub struct PlanOptions {
     /// [`Action::NotManaged`], and a file describing one is refused. `None`: nothing is known
     /// to be owned, so `prune` is refused.
     pub owns: Option<Owns>,
-    /// How the gateway is read (reads in flight, page size, progress).
+    /// How the gateway is read (reads in flight, page size, progress, graph cache).
     pub read: ReadOptions,
 }
 
@@ -225,7 +225,8 @@ impl std::fmt::Display for Summary {
     }
 }
 
-/// Plans for `desired` against the gateway: reads every route whole (concurrently, bounded by
+/// Plans for `desired` against the gateway: reads the routes (the list pages, and each route
+/// whose graph neither its list item nor `options.read.cache` holds, concurrently, bounded by
 /// `options.read.concurrency`), matches, compares, and for each graph that changes looks for a
 /// version that already holds it. Routes no file describes are [`Action::NotManaged`] outside
 /// `options.owns`, else [`Action::Delete`] when `options.prune`, otherwise [`Action::Extra`].

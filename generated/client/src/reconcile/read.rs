@@ -1,6 +1,9 @@
-//! Reading a gateway for a plan: every route read whole (the live API's lists carry no
-//! graphs), with a bounded number of reads in flight. Each read goes through the client, so it
-//! retries and honours `Retry-After` on 429 like every call.
+//! Reading a gateway for a plan: the list pages, then each route's graph from the cheapest
+//! place that has it: the list item itself (the documented shape carries it), else the
+//! [`GraphCache`] entry of the deployed version the item names (versions are immutable), else
+//! the route read whole (the live API's lists carry no graphs: live behaviour 1), with a
+//! bounded number of reads in flight. Each read goes through the client, so it retries and
+//! honours `Retry-After` on 429 like every call.
 
 use std::num::{NonZeroU64, NonZeroUsize};
 use std::sync::Arc;
@@ -8,6 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures_util::{StreamExt, TryStreamExt, stream};
 
+use super::cache::{BackgroundWriter, GraphCache, VersionKey};
 use super::error::ReconcileError;
 use crate::deploy::DeploySearch;
 use crate::graph::AnyElement;
@@ -26,6 +30,10 @@ pub struct ReadOptions {
     pub per_page: NonZeroU64,
     /// Told after each route is read, for progress reports.
     pub progress: Option<Progress>,
+    /// Where graphs of versions already seen are kept, so a route whose deployed version is
+    /// in it is not read. `None` (the default): no cache; every route whose list item lacks
+    /// its graph is read. The `routes` command uses [`GraphCache::in_user_cache_dir`].
+    pub cache: Option<GraphCache>,
 }
 
 impl ReadOptions {
@@ -42,7 +50,16 @@ impl Default for ReadOptions {
             concurrency: Self::DEFAULT_CONCURRENCY,
             per_page: Self::DEFAULT_PER_PAGE,
             progress: None,
+            cache: None,
         }
+    }
+}
+
+impl ReadOptions {
+    /// With graphs of versions seen kept in `cache` (`None`: no cache).
+    pub fn cache(mut self, cache: Option<GraphCache>) -> Self {
+        self.cache = cache;
+        self
     }
 }
 
@@ -52,22 +69,28 @@ impl std::fmt::Debug for ReadOptions {
             .field("concurrency", &self.concurrency)
             .field("per_page", &self.per_page)
             .field("progress", &self.progress.is_some())
+            .field("cache", &self.cache)
             .finish()
     }
 }
 
-/// Every route on the gateway, each read whole with `get_route`, in list order: exactly the
-/// list pages and one read per route. Reads start while later pages are still being listed.
+/// Every route on the gateway with its graph, in list order: the list pages, plus one
+/// `get_route` for each route whose list item carries no graph and whose deployed version is
+/// not in `options.cache` (each graph so read is kept there). Reads start while later pages
+/// are still being listed.
 pub async fn read_routes(
     gateway: &Gateway<'_>,
     options: &ReadOptions,
 ) -> Result<Vec<Route>, Error> {
     let done = AtomicUsize::new(0);
     let done = &done;
+    // Dropped when the read ends, waiting for the last entries to be written.
+    let writer = options.cache.as_ref().map(BackgroundWriter::new);
+    let writer = writer.as_ref();
     gateway
         .routes(options.per_page)
         .map_ok(|listed| async move {
-            let route = gateway.get_route(&listed.id).await?;
+            let route = with_graph(gateway, listed, writer).await?;
             let count = done.fetch_add(1, Ordering::Relaxed) + 1;
             if let Some(progress) = &options.progress {
                 progress(count);
@@ -77,6 +100,47 @@ pub async fn read_routes(
         .try_buffered(options.concurrency.get())
         .try_collect()
         .await
+}
+
+/// A listed route with its graph: as listed when the item carries it, else with its deployed
+/// version's graph from the cache, else read whole (and its graph kept in the cache).
+async fn with_graph(
+    gateway: &Gateway<'_>,
+    listed: Route,
+    cache: Option<&BackgroundWriter>,
+) -> Result<Route, Error> {
+    if carries_graph(&listed) {
+        return Ok(listed);
+    }
+    let key = |route: &Route| {
+        (!route.version.version_id.is_empty()).then(|| VersionKey {
+            account_id: gateway.account_id.clone(),
+            gateway_id: gateway.gateway_id.clone(),
+            route_id: route.id.clone(),
+            version_id: route.version.version_id.clone(),
+        })
+    };
+    if let (Some(cache), Some(key)) = (cache, key(&listed))
+        && let Some(graph) = cache.cache().get(&key)
+    {
+        let mut known = listed;
+        known.elements = Some(graph);
+        return Ok(known);
+    }
+    let route = gateway.get_route(&listed.id).await?;
+    if let (Some(cache), Some(key), Some(graph)) = (cache, key(&route), route.graph()) {
+        cache.put(key, graph);
+    }
+    Ok(route)
+}
+
+/// Whether a listed route carries its graph: `version.data`, or `elements` holding any. An
+/// empty `elements` without `data` is not trusted as an empty graph, since reads may send
+/// `[]` beside the real graph (live behaviour 2).
+fn carries_graph(listed: &Route) -> bool {
+    listed
+        .graph()
+        .is_some_and(|graph| !graph.is_empty() || listed.version.data.is_some())
 }
 
 /// The route named `route` by id or by name, read whole. An id match wins over a name match.

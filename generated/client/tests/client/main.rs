@@ -9,6 +9,7 @@ mod capped_pages;
 mod config;
 mod faults;
 mod fuzz;
+mod graph_cache;
 mod load;
 mod operations;
 mod reconcile;
