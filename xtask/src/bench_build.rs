@@ -1,67 +1,102 @@
-//! `cargo xtask bench-build`: what users pay to build. Times a cold `cargo build --release` of
-//! two tiny consumers that make a client and call one operation: one depending on the
-//! generated client (`generated/client`, a path dependency), one expanding
-//! `progenitor::generate_api!` over the same vendored spec. Each has its own fresh target
-//! folder; they build one after the other. Prints seconds, the ratio, the dependency count
-//! and the release binary's size. Exits 0 unless a build fails (then its stderr is printed).
+//! `cargo xtask bench-build`: what users pay to build. Times cold `cargo build --release`s of
+//! tiny consumers that make a client and call `get_route`: the floor (the call written by hand
+//! on the client's runtime crates), the client without default features (lean), the client
+//! with them (default), and, on request, one expanding `progenitor::generate_api!` over the
+//! same vendored spec. Each consumer has its own target folder, emptied before every build;
+//! the builds are interleaved in rounds (the order rotating each round) so load on the machine
+//! falls on all alike. Prints each build, then medians, each consumer's build time against the
+//! floor's built in the same round (median and spread of those ratios), the dependency count
+//! and the release binary's size against the floor's. Exits 0 unless a build fails (then its
+//! stderr is printed).
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::{EXIT_BAD_INPUT, EXIT_OK};
 
-/// The bar: the generated client's cold build takes at most this share of the macro's.
-const BAR: f64 = 0.6;
+/// The goals (issue 19): the lean consumer's cold build and binary against the floor's.
+const LEAN_BUILD_GOAL: f64 = 1.15;
+const LEAN_BINARY_GOAL: f64 = 1.1;
+
+/// What to run: how many rounds, whether to add the macro consumer, whether to keep the
+/// scratch folder.
+#[derive(Debug, Clone, Copy)]
+pub struct BenchOptions {
+    /// Rounds of builds; each builds every consumer once.
+    pub rounds: usize,
+    /// Also build the `progenitor::generate_api!` consumer (about twice the default's time).
+    pub with_macro: bool,
+    /// Leave the scratch folder in place (it is printed).
+    pub keep: bool,
+}
 
 /// One consumer crate: its name, manifest and `main.rs`.
 struct Consumer {
     label: &'static str,
     name: &'static str,
     manifest: String,
-    main: String,
+    main: &'static str,
 }
 
-/// What one cold build measured.
+/// Every cold build of one consumer.
 struct Measured {
     label: &'static str,
-    seconds: f64,
+    seconds: Vec<f64>,
     deps: usize,
     binary_bytes: u64,
 }
 
-/// Dependencies both consumers share, as a user would write them.
+/// Dependencies every consumer shares, as a user would write them.
 const TOKIO: &str = r#"tokio = { version = "1", features = ["rt", "macros", "time"] }"#;
 
-fn generated_consumer(root: &Path) -> Consumer {
-    let client = root.join("generated/client");
-    Consumer {
-        label: "generated client (path dep)",
-        name: "consumer-generated",
-        manifest: format!(
-            "[package]\nname = \"consumer-generated\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
-             publish = false\n\n[workspace]\n\n[dependencies]\n\
-             cloudflare-dynamic-routing = {{ path = {client:?} }}\n{TOKIO}\n"
-        ),
-        main: r#"fn main() {
-    let client = cloudflare_dynamic_routing::Client::builder()
-        .base_url("http://127.0.0.1:9")
-        .api_token("token")
-        .retry_policy(cloudflare_dynamic_routing::RetryPolicy::none())
-        .build()
-        .expect("a client");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    let result = runtime.block_on(client.gateway("account", "gateway").get_route("route"));
-    println!("{}", result.is_ok());
+/// The floor's runtime crates: the client's own, with the features it enables
+/// (the workspace `Cargo.toml`); versions come from the workspace's `Cargo.lock`.
+const FLOOR_DEPENDENCIES: &str = r#"reqwest = { version = "0.13.4", default-features = false, features = ["json", "query", "rustls-no-provider"] }
+rustls = { version = "0.23.46", default-features = false, features = ["ring", "std", "tls12", "logging"] }
+rustls-platform-verifier = "0.7.1"
+serde = { version = "1.0.226", features = ["derive"] }
+serde_json = "1.0.150"
+"#;
+
+fn manifest(name: &str, dependencies: &str) -> String {
+    format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
+         publish = false\n\n[workspace]\n\n[dependencies]\n{dependencies}{TOKIO}\n"
+    )
 }
-"#
-        .to_string(),
+
+fn floor_consumer() -> Consumer {
+    Consumer {
+        label: "floor (by hand)",
+        name: "consumer-floor",
+        manifest: manifest("consumer-floor", FLOOR_DEPENDENCIES),
+        main: include_str!("../bench-consumers/floor.rs"),
+    }
+}
+
+fn client_consumer(root: &Path, lean: bool) -> Consumer {
+    let client = root.join("generated/client");
+    let (label, name, features) = if lean {
+        (
+            "lean client (no features)",
+            "consumer-lean",
+            ", default-features = false",
+        )
+    } else {
+        ("default client (all)", "consumer-default", "")
+    };
+    Consumer {
+        label,
+        name,
+        manifest: manifest(
+            name,
+            &format!("cloudflare-dynamic-routing = {{ path = {client:?}{features} }}\n"),
+        ),
+        main: include_str!("../bench-consumers/client.rs"),
     }
 }
 
@@ -69,47 +104,26 @@ fn macro_consumer() -> Consumer {
     Consumer {
         label: "progenitor::generate_api!",
         name: "consumer-macro",
-        manifest: format!(
-            "[package]\nname = \"consumer-macro\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
-             publish = false\n\n[workspace]\n\n[dependencies]\n\
-             progenitor = \"=0.15.1\"\n\
+        manifest: manifest(
+            "consumer-macro",
+            "progenitor = \"=0.15.1\"\n\
              progenitor-client = \"=0.15.1\"\n\
-             reqwest = {{ version = \"0.13.4\", default-features = false, features = [\"json\", \"query\", \"rustls\"] }}\n\
-             serde = {{ version = \"1.0.226\", features = [\"derive\"] }}\n\
+             reqwest = { version = \"0.13.4\", default-features = false, features = [\"json\", \"query\", \"rustls\"] }\n\
+             serde = { version = \"1.0.226\", features = [\"derive\"] }\n\
              serde_json = \"1.0.150\"\n\
-             chrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\", \"clock\"] }}\n\
-             {TOKIO}\n"
+             chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\", \"clock\"] }\n",
         ),
-        main: r#"progenitor::generate_api!(spec = "spec.json", interface = Builder);
-
-fn main() {
-    let client = Client::new("http://127.0.0.1:9");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    let result = runtime.block_on(
-        client
-            .aig_config_get_gateway_dynamic_route()
-            .account_id("account")
-            .gateway_id("gateway")
-            .id("route")
-            .send(),
-    );
-    println!("{}", result.is_ok());
-}
-"#
-        .to_string(),
+        main: include_str!("../bench-consumers/macro.rs"),
     }
 }
 
-/// Runs the benchmark; `keep` leaves the scratch folder in place (it is printed).
-pub fn bench_build(root: &Path, keep: bool, out: &mut dyn Write) -> Result<u8, String> {
+/// Runs the benchmark.
+pub fn bench_build(root: &Path, options: BenchOptions, out: &mut dyn Write) -> Result<u8, String> {
     let scratch = std::env::temp_dir().join(format!("xtask-bench-build-{}", std::process::id()));
     let _ = fs::remove_dir_all(&scratch);
     fs::create_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
-    let result = run_all(root, &scratch, out);
-    if keep {
+    let result = run_all(root, &scratch, options, out);
+    if options.keep {
         let _ = writeln!(out, "kept {}", scratch.display());
     } else {
         let _ = fs::remove_dir_all(&scratch);
@@ -117,52 +131,77 @@ pub fn bench_build(root: &Path, keep: bool, out: &mut dyn Write) -> Result<u8, S
     result
 }
 
-fn run_all(root: &Path, scratch: &Path, out: &mut dyn Write) -> Result<u8, String> {
+fn run_all(
+    root: &Path,
+    scratch: &Path,
+    options: BenchOptions,
+    out: &mut dyn Write,
+) -> Result<u8, String> {
     let spec = fs::read(root.join(codegen::SPEC_PATH))
         .map_err(|e| format!("{}: cannot read: {e}", codegen::SPEC_PATH))?;
-    let consumers = [generated_consumer(root), macro_consumer()];
-    let mut measured = Vec::new();
+    // The workspace's lock seeds every consumer's, so they build the versions it pins.
+    let lock =
+        fs::read(root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: cannot read: {e}"))?;
+    let mut consumers = vec![
+        floor_consumer(),
+        client_consumer(root, true),
+        client_consumer(root, false),
+    ];
+    if options.with_macro {
+        consumers.push(macro_consumer());
+    }
     let _ = writeln!(out, "{}", tool_version("rustc", &["-V"]));
+    let mut measured = Vec::new();
     for consumer in &consumers {
         let dir = scratch.join(consumer.name);
         write(&dir.join("Cargo.toml"), consumer.manifest.as_bytes())?;
+        write(&dir.join("Cargo.lock"), &lock)?;
         write(&dir.join("src/main.rs"), consumer.main.as_bytes())?;
         write(&dir.join("spec.json"), &spec)?;
         let target = dir.join("target");
-        // Resolution and downloads are not part of the build time.
-        if let Err(failure) = cargo(&dir, &target, &["fetch"]) {
-            return Ok(report_failure(out, consumer, &failure));
-        }
-        let _ = writeln!(
-            out,
-            "building {} (cold, CARGO_TARGET_DIR={})…",
-            consumer.label,
-            target.display()
-        );
-        let started = Instant::now();
-        if let Err(failure) = cargo(&dir, &target, &["build", "--release", "--locked"]) {
-            return Ok(report_failure(out, consumer, &failure));
-        }
-        let seconds = started.elapsed().as_secs_f64();
-        let deps = match cargo(
-            &dir,
-            &target,
-            &["tree", "-e", "normal", "--prefix", "none", "--locked"],
-        ) {
-            Ok(tree) => count_dependencies(&tree),
+        // Resolution and downloads are not part of the build time; `fetch` also drops the
+        // lock's entries this consumer does not use.
+        let deps = cargo(&dir, &target, &["fetch"])
+            .and_then(|_| {
+                cargo(
+                    &dir,
+                    &target,
+                    &["tree", "-e", "normal", "--prefix", "none", "--locked"],
+                )
+            })
+            .map(|tree| count_dependencies(&tree));
+        match deps {
+            Ok(deps) => measured.push(Measured {
+                label: consumer.label,
+                seconds: Vec::new(),
+                deps,
+                binary_bytes: 0,
+            }),
             Err(failure) => return Ok(report_failure(out, consumer, &failure)),
-        };
-        let binary = target.join("release").join(consumer.name);
-        let binary_bytes = fs::metadata(&binary)
-            .map_err(|e| format!("{}: {e}", binary.display()))?
-            .len();
-        let _ = writeln!(out, "  {seconds:.1} s");
-        measured.push(Measured {
-            label: consumer.label,
-            seconds,
-            deps,
-            binary_bytes,
-        });
+        }
+    }
+    for round in 0..options.rounds.max(1) {
+        for step in 0..consumers.len() {
+            let index = (round + step) % consumers.len();
+            let consumer = &consumers[index];
+            let dir = scratch.join(consumer.name);
+            let target = dir.join("target");
+            let _ = fs::remove_dir_all(&target);
+            let _ = write!(out, "round {}: {} (cold)… ", round + 1, consumer.label);
+            let _ = out.flush();
+            let started = Instant::now();
+            if let Err(failure) = cargo(&dir, &target, &["build", "--release", "--locked"]) {
+                return Ok(report_failure(out, consumer, &failure));
+            }
+            let seconds = started.elapsed().as_secs_f64();
+            let binary = target.join("release").join(consumer.name);
+            let bytes = fs::metadata(&binary)
+                .map_err(|e| format!("{}: {e}", binary.display()))?
+                .len();
+            let _ = writeln!(out, "{seconds:.1} s, {bytes} bytes");
+            measured[index].seconds.push(seconds);
+            measured[index].binary_bytes = bytes;
+        }
     }
     print_table(out, &measured);
     Ok(EXIT_OK)
@@ -236,32 +275,70 @@ fn tool_version(tool: &str, args: &[&str]) -> String {
         .unwrap_or_else(|e| format!("{tool}: {e}"))
 }
 
+/// The median of some figures (the mean of the middle two for an even count).
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
 fn print_table(out: &mut dyn Write, measured: &[Measured]) {
-    let anchor = measured.last().map_or(1.0, |m| m.seconds);
+    let Some(floor) = measured.first() else {
+        return;
+    };
     let _ = writeln!(
         out,
-        "\n{:<30} {:>10} {:>8} {:>6} {:>14}",
-        "consumer", "build (s)", "ratio", "deps", "binary (bytes)"
+        "\n{:<27} {:>10} {:>13} {:>15} {:>5} {:>14} {:>7}",
+        "consumer", "build (s)", "min–max (s)", "ratio (range)", "deps", "binary (bytes)", "ratio"
     );
     for m in measured {
+        // Each round's build against the floor's in the same round.
+        let ratios: Vec<f64> = m
+            .seconds
+            .iter()
+            .zip(&floor.seconds)
+            .map(|(own, floor)| own / floor)
+            .collect();
+        let (low, high) = ratios
+            .iter()
+            .fold((f64::INFINITY, 0.0_f64), |(l, h), r| (l.min(*r), h.max(*r)));
+        let (fastest, slowest) = m
+            .seconds
+            .iter()
+            .fold((f64::INFINITY, 0.0_f64), |(l, h), s| (l.min(*s), h.max(*s)));
         let _ = writeln!(
             out,
-            "{:<30} {:>10.1} {:>8.2} {:>6} {:>14}",
+            "{:<27} {:>10.1} {:>13} {:>15} {:>5} {:>14} {:>7.2}",
             m.label,
-            m.seconds,
-            m.seconds / anchor,
+            median(&m.seconds),
+            format!("{fastest:.1}–{slowest:.1}"),
+            format!("{:.2} ({low:.2}–{high:.2})", median(&ratios)),
             m.deps,
-            m.binary_bytes
+            m.binary_bytes,
+            m.binary_bytes as f64 / floor.binary_bytes as f64
         );
     }
-    if let [generated, ..] = measured {
-        let ratio = generated.seconds / anchor;
-        let verdict = if ratio <= BAR { "met" } else { "missed" };
+    if let Some(lean) = measured.get(1) {
+        let build = median(
+            &lean
+                .seconds
+                .iter()
+                .zip(&floor.seconds)
+                .map(|(own, floor)| own / floor)
+                .collect::<Vec<_>>(),
+        );
+        let binary = lean.binary_bytes as f64 / floor.binary_bytes as f64;
+        let verdict = |met: bool| if met { "met" } else { "missed" };
         let _ = writeln!(
             out,
-            "bar: generated ≤ {BAR}× the macro's cold build: {ratio:.2}× ({verdict}); \
-             total {:.0?}",
-            Duration::from_secs_f64(measured.iter().map(|m| m.seconds).sum())
+            "goals: lean build ≤ {LEAN_BUILD_GOAL}× the floor's: {build:.2}× ({}); \
+             lean binary ≤ {LEAN_BINARY_GOAL}× the floor's: {binary:.2}× ({})",
+            verdict(build <= LEAN_BUILD_GOAL),
+            verdict(binary <= LEAN_BINARY_GOAL)
         );
     }
 }

@@ -31,10 +31,17 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
     },
-    /// Time a cold `cargo build --release` of a tiny consumer of the generated client against
-    /// one using `progenitor::generate_api!` on the same spec (takes several minutes).
+    /// Time cold `cargo build --release`s of tiny consumers calling `get_route`: by hand on
+    /// the runtime crates (the floor), the client without default features, the client with
+    /// them; interleaved in rounds (takes several minutes a round).
     BenchBuild {
-        /// Keep the scratch folder with both consumers and their target folders.
+        /// Rounds of builds; each builds every consumer once, and medians are reported.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..))]
+        rounds: u16,
+        /// Also build a consumer expanding `progenitor::generate_api!` over the same spec.
+        #[arg(long)]
+        with_macro: bool,
+        /// Keep the scratch folder with the consumers and their target folders.
         #[arg(long)]
         keep: bool,
     },
@@ -48,7 +55,18 @@ impl Cli {
             Command::Regenerate => regenerate(&root, out),
             Command::Check => check(&root, out),
             Command::Vendor { from } => vendor::vendor(&root, &from, out),
-            Command::BenchBuild { keep } => bench_build::bench_build(&root, keep, out),
+            Command::BenchBuild {
+                rounds,
+                with_macro,
+                keep,
+            } => {
+                let options = bench_build::BenchOptions {
+                    rounds: usize::from(rounds),
+                    with_macro,
+                    keep,
+                };
+                bench_build::bench_build(&root, options, out)
+            }
         };
         match result {
             Ok(code) => code,

@@ -8,7 +8,7 @@ use crate::gateway::Gateway;
 use crate::graph::{AnyElement, same_graph};
 use crate::number::Number;
 use crate::paging::reported_size;
-use crate::types::{Deployment, Route, RouteElement, Version, VersionDetail};
+use crate::types::{Route, RouteElement, Version, VersionDetail};
 
 impl Gateway<'_> {
     /// Replaces a route's live graph: creates a version with `elements`, deploys it, waits
@@ -144,6 +144,7 @@ pub(crate) struct Listed<T> {
     pub(crate) items: Vec<T>,
     /// The page size the answer reports, when it holds that many items: a full page, so older
     /// items may exist that the API does not list and no request can ask for.
+    #[cfg_attr(not(feature = "reconcile"), allow(dead_code))] // read by `reconcile` alone
     pub(crate) full_page: Option<u64>,
 }
 
@@ -168,7 +169,11 @@ pub(crate) trait DeploySearch {
     async fn versions_oldest_first(&self, route_id: &str) -> Result<Listed<Version>, Error>;
 
     /// A route's deployments, oldest first, and whether the answer was a full page.
-    async fn deployments_oldest_first(&self, route_id: &str) -> Result<Listed<Deployment>, Error>;
+    #[cfg(feature = "reconcile")]
+    async fn deployments_oldest_first(
+        &self,
+        route_id: &str,
+    ) -> Result<Listed<crate::types::Deployment>, Error>;
 
     /// A listed version's graph: the list's `data`, or the version read whole.
     async fn listed_version_graph(
@@ -213,7 +218,11 @@ impl DeploySearch for Gateway<'_> {
 
     /// A route's deployments, oldest first, as one list call answers them: the spec gives
     /// list-deployments no `page` or `per_page` parameter, so no later page can be asked for.
-    async fn deployments_oldest_first(&self, route_id: &str) -> Result<Listed<Deployment>, Error> {
+    #[cfg(feature = "reconcile")]
+    async fn deployments_oldest_first(
+        &self,
+        route_id: &str,
+    ) -> Result<Listed<crate::types::Deployment>, Error> {
         let page = self.list_deployments(route_id).await?;
         let full_page = full_page(page.deployments.len(), page.per_page);
         let mut items = page.deployments;

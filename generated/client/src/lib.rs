@@ -8,9 +8,23 @@
 //! the operation table in [`operations`] and the low-level client in [`raw`].
 //!
 //! Beside it: [`graph`] makes a route's graph a checked value (builder, validation, pictures,
-//! an offline explanation of where a request goes); [`route_file`] keeps a route in a JSON
-//! file with cases it must pass; [`reconcile`] makes a gateway match a set of route files
+//! an offline explanation of where a request goes); `route_file` keeps a route in a JSON
+//! file with cases it must pass; `reconcile` makes a gateway match a set of route files
 //! (plan, apply, history, rollback), as the `routes` command does.
+//!
+//! # Features
+//!
+//! All are on by default. A program that only calls the API can turn them off
+//! (`default-features = false`) and build the client alone: the ten operations, typed, with
+//! errors, retries, paging, `replace_graph` and `deploy_version`. Graphs are still checked
+//! before they are sent ([`graph::check()`]), with the same rules, in every build.
+//!
+//! | Feature | Brings | Implies |
+//! |---|---|---|
+//! | `graph` | the graph tools: `graph::builder` (`GraphBuilder`), `graph::render` (Mermaid, DOT), `graph::explain` | |
+//! | `route-files` | `route_file`: route files read with located errors, written, discovered, tested (with `strsim`, `unicode-normalization`) | `graph` |
+//! | `reconcile` | `reconcile`: routes as code (plan, apply, export, history, rollback, saved plans) | `route-files` |
+//! | `schemars` | `schemars::JsonSchema` for every type (off by default) | |
 //!
 //! ```no_run
 //! use cloudflare_dynamic_routing::{Client, PageRequest};
@@ -49,9 +63,14 @@ pub mod graph;
 mod number;
 mod paging;
 mod prepared;
+#[cfg(feature = "reconcile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reconcile")))]
 pub mod reconcile;
 pub mod retry;
+#[cfg(feature = "route-files")]
+#[cfg_attr(docsrs, doc(cfg(feature = "route-files")))]
 pub mod route_file;
+#[cfg(feature = "route-files")]
 pub mod staged_file;
 mod tls;
 mod transport;

@@ -1,5 +1,5 @@
 //! Conditions of a `conditional` element evaluated against a request, in three values: holds,
-//! fails, or undetermined when an operator is unknown or malformed. [`explain`](super::explain())
+//! fails, or undetermined when an operator is unknown or malformed. `explain` (feature `graph`)
 //! uses it; it is public so callers can check a condition alone.
 
 use std::cmp::Ordering;
