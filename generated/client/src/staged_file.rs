@@ -30,6 +30,7 @@ impl StagedFile {
     /// As [`StagedFile::stage`], without waiting for the content to reach the disk: for a
     /// cache, where a file lost to a crash is only read again, and a sync per entry would cost
     /// more than the read it saves. No reader sees half a file all the same.
+    #[cfg_attr(not(feature = "reconcile"), allow(dead_code))] // the graph cache's
     pub(crate) fn stage_unsynced(target: &Path, content: &[u8]) -> io::Result<Self> {
         Self::stage_then(target, content, Durability::Unsynced)
     }
@@ -88,6 +89,7 @@ fn create_exclusive(dir: &Path, name: &str) -> io::Result<(File, PathBuf)> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Durability {
     Synced,
+    #[cfg_attr(not(feature = "reconcile"), allow(dead_code))]
     Unsynced,
 }
 

@@ -25,8 +25,8 @@ use super::error::ReconcileError;
 use super::name_pattern::NamePattern;
 use crate::staged_file::StagedFile;
 
-/// The manifest's file name; route discovery never reads it as a route file.
-pub const MANIFEST_FILE: &str = "routes.manifest.json";
+// Defined beside route discovery, which skips the manifest (and builds without `reconcile`).
+pub use crate::route_file::{MANIFEST_FILE, is_manifest_file};
 
 /// A directory's manifest: `$schema` (optional), `account_id`, `gateway_id`, `owns`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -221,12 +221,6 @@ impl ManifestAt {
         }
         Ok((manifest.account_id.clone(), manifest.gateway_id.clone()))
     }
-}
-
-/// Whether `path` names a manifest (by its exact file name: `Routes.Manifest.JSON` is read, and
-/// refused, as a route file rather than ignored).
-pub fn is_manifest_file(path: &Path) -> bool {
-    path.file_name().is_some_and(|name| name == MANIFEST_FILE)
 }
 
 #[cfg(test)]

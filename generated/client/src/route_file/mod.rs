@@ -28,8 +28,17 @@ use serde_json::Value;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::graph::GraphProblems;
-use crate::reconcile::{MANIFEST_FILE, is_manifest_file};
 use crate::types::RouteElement;
+
+/// The routes manifest's file name (`reconcile::Manifest`); discovery never reads it as a
+/// route file.
+pub const MANIFEST_FILE: &str = "routes.manifest.json";
+
+/// Whether `path` names a manifest (by its exact file name: `Routes.Manifest.JSON` is read, and
+/// refused, as a route file rather than ignored).
+pub fn is_manifest_file(path: &Path) -> bool {
+    path.file_name().is_some_and(|name| name == MANIFEST_FILE)
+}
 
 pub use cases::{
     CaseFailure, CaseOutcome, Expectation, RouteTest, TestRequest, run_each, run_tests,
