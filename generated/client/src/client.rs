@@ -9,7 +9,7 @@ use progenitor_client::ResponseValue;
 use serde::de::DeserializeOwned;
 
 use crate::config::{ClientBuilder, ConfigError};
-use crate::error::{Error, decode_error};
+use crate::error::Error;
 use crate::gateway::Gateway;
 use crate::generated::api::Client as RawClient;
 use crate::transport::{Capture, Settings, Transport};
@@ -79,7 +79,6 @@ impl Client {
             self.settings.timeout,
             error,
             self.raw.inner.capture.take(),
-            |body| decode_error::<serde::de::IgnoredAny>(operation, body),
         )
     }
 
@@ -118,7 +117,6 @@ impl Client {
                 self.settings.timeout,
                 error,
                 capture.take(),
-                |body| decode_error::<T>(operation, body),
             )),
         }
     }

@@ -8,6 +8,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::graph::GraphProblems;
+use crate::json_path;
 use crate::prepared::PreparedRequest;
 use crate::transport::{FailedResponse, Outcome};
 
@@ -210,7 +211,6 @@ impl Error {
         timeout: Duration,
         error: progenitor_client::Error<E>,
         outcome: Outcome,
-        decode: impl FnOnce(&[u8]) -> DecodeError,
     ) -> Self {
         use progenitor_client::Error as Raw;
         if let Some(request) = outcome.prepared {
@@ -242,13 +242,7 @@ impl Error {
                 source,
             },
             Raw::InvalidResponsePayload(bytes, original) => {
-                let mut located = decode(&bytes);
-                // Not located again (the type given is laxer than the call's): say what the
-                // call's own decoder said.
-                if located.path.is_empty() {
-                    located.message = original.to_string();
-                }
-                Self::Decode(located)
+                Self::Decode(decode_error(operation, &bytes, &original))
             }
             Raw::InvalidRequest(message) | Raw::Custom(message) => {
                 Self::InvalidArgument { operation, message }
@@ -378,25 +372,20 @@ fn chained_codes(body: &[u8]) -> Vec<i64> {
     codes
 }
 
-/// Decodes `body` as `T` to find where it fails: the field path and a snippet.
-pub(crate) fn decode_error<T: serde::de::DeserializeOwned>(
+/// Where decoding `body` failed: the path of the value at serde_json's line and column, what
+/// it said, and a snippet.
+pub(crate) fn decode_error(
     operation: &'static str,
     body: &[u8],
+    error: &serde_json::Error,
 ) -> DecodeError {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Ok(_) => (
-            String::new(),
-            "the body decodes on a second reading".to_string(),
-        ),
-        Err(e) => (e.path().to_string(), e.inner().to_string()),
-    };
+    let offset = json_path::offset_of(body, error.line(), error.column());
     let text = String::from_utf8_lossy(body);
     let snippet: String = text.chars().take(SNIPPET).collect();
     DecodeError {
         operation,
-        path,
-        message,
+        path: json_path::path_at(body, offset),
+        message: error.to_string(),
         snippet,
     }
 }

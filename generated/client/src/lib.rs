@@ -60,6 +60,7 @@ mod error;
 mod extensions;
 mod gateway;
 pub mod graph;
+mod json_path;
 mod number;
 mod paging;
 mod prepared;
