@@ -24,6 +24,7 @@ mod directories;
 mod operation;
 mod output;
 mod print;
+mod rate;
 mod report;
 mod tree;
 
@@ -49,6 +50,7 @@ use cloudflare_dynamic_routing::{Client, ClientBuilder, DeployWait};
 
 use crate::cmd_plan::View;
 use crate::cmd_validate::Cases;
+use crate::rate::RateArgs;
 use crate::tree::{HandCommand, Invocation};
 
 /// What a command came to.
@@ -98,8 +100,8 @@ const DEPLOY_WAIT_VARIABLE: &str = "ROUTES_DEPLOY_WAIT_MS";
 
 /// A client from the environment's credentials, checking graphs before sending them as
 /// `checks` says (`--no-validate`, `--allow-operator`), waiting after a deployment as
-/// [`DEPLOY_WAIT_VARIABLE`] says.
-pub fn client(checks: &Checks) -> Result<Client, String> {
+/// [`DEPLOY_WAIT_VARIABLE`] says, paced by the rate budget `rate` (`--rate-limit`).
+pub fn client(checks: &Checks, rate: &RateArgs) -> Result<Client, String> {
     let deploy_wait = deploy_wait(std::env::var(DEPLOY_WAIT_VARIABLE).ok().as_deref())?;
     ClientBuilder::from_env()
         .map(|builder| {
@@ -108,6 +110,7 @@ pub fn client(checks: &Checks) -> Result<Client, String> {
                 .allow_operators(checks.allowed_operators.clone())
                 .deploy_wait(deploy_wait)
         })
+        .map(|builder| rate.apply(builder))
         .and_then(ClientBuilder::build)
         .map_err(|error| error.to_string())
 }
@@ -134,9 +137,11 @@ async fn run() -> Result<Outcome, String> {
         return Ok(Outcome::Done);
     }
     match tree::parse(std::env::args_os()) {
-        Ok(Invocation::Operation(operation, matches)) => operation::run(operation, &matches).await,
-        Ok(Invocation::Command(command)) => {
-            let result = dispatch(command).await;
+        Ok(Invocation::Operation(operation, matches, rate)) => {
+            operation::run(operation, &matches, &rate).await
+        }
+        Ok(Invocation::Command(command, rate)) => {
+            let result = dispatch(command, &rate).await;
             print::end_progress();
             result
         }
@@ -156,7 +161,7 @@ async fn run() -> Result<Outcome, String> {
 }
 
 /// Runs a hand-written command; those that talk to the gateway get a client first.
-async fn dispatch(command: HandCommand) -> Result<Outcome, String> {
+async fn dispatch(command: HandCommand, rate: &RateArgs) -> Result<Outcome, String> {
     match command {
         HandCommand::Validate(args) => cmd_validate::run(&args, Cases::Skip),
         HandCommand::Test(args) => cmd_validate::run(&args, Cases::Run),
@@ -164,15 +169,23 @@ async fn dispatch(command: HandCommand) -> Result<Outcome, String> {
         HandCommand::Graph(args) => cmd_graph::run(&args),
         HandCommand::Explain(args) => cmd_explain::run(&args),
         HandCommand::Plan(args) => {
-            cmd_plan::run(&client(&args.reconcile.checks())?, &args, View::Table).await
+            cmd_plan::run(&client(&args.reconcile.checks(), rate)?, &args, View::Table).await
         }
         HandCommand::Diff(args) => {
-            cmd_plan::run(&client(&args.reconcile.checks())?, &args, View::Diffs).await
+            cmd_plan::run(&client(&args.reconcile.checks(), rate)?, &args, View::Diffs).await
         }
-        HandCommand::Apply(args) => cmd_apply::run(&client(&args.reconcile.checks())?, &args).await,
-        HandCommand::Export(args) => cmd_export::run(&client(&Checks::default())?, &args).await,
-        HandCommand::History(args) => cmd_history::run(&client(&Checks::default())?, &args).await,
-        HandCommand::Rollback(args) => cmd_rollback::run(&client(&Checks::default())?, &args).await,
+        HandCommand::Apply(args) => {
+            cmd_apply::run(&client(&args.reconcile.checks(), rate)?, &args).await
+        }
+        HandCommand::Export(args) => {
+            cmd_export::run(&client(&Checks::default(), rate)?, &args).await
+        }
+        HandCommand::History(args) => {
+            cmd_history::run(&client(&Checks::default(), rate)?, &args).await
+        }
+        HandCommand::Rollback(args) => {
+            cmd_rollback::run(&client(&Checks::default(), rate)?, &args).await
+        }
     }
 }
 

@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::args::checks;
 use crate::generated::commands::{Cli, CliCommand};
 use crate::output::Output;
+use crate::rate::RateArgs;
 use crate::{Outcome, body, client};
 
 /// The example body, when `arguments` (without the program's name) are `<subcommand> …
@@ -26,10 +27,14 @@ pub fn template(arguments: &[String]) -> Option<Value> {
 }
 
 /// Sends the request `operation` and `arguments` describe, and prints the answer.
-pub async fn run(operation: CliCommand, arguments: &ArgMatches) -> Result<Outcome, String> {
+pub async fn run(
+    operation: CliCommand,
+    arguments: &ArgMatches,
+    rate: &RateArgs,
+) -> Result<Outcome, String> {
     // `--no-validate` and `--allow-operator` reach the client too, which checks graphs before
     // sending.
-    let client = client(&checks(arguments))?;
+    let client = client(&checks(arguments), rate)?;
     let output = Output::new();
     let cli = Cli::new(client.raw().clone(), &output);
     // Status, Cloudflare's codes and messages, `cf-ray`, the cause of a failed connection.

@@ -159,8 +159,13 @@ struct Window {
     resets_at: Option<Instant>,
     /// Permits given whose answers have not been read: the server may not have counted them.
     in_flight: u64,
-    /// The reset last announced, so concurrent waiters announce one wait once.
+    /// The end of the wait last announced: until then, no other wait is announced.
     announced: Option<Instant>,
+    /// Counts the client's windows, so an answer to a request sent in an earlier one (its
+    /// count belongs to a window that has passed) is not taken for this one's.
+    generation: u64,
+    /// Whether an answer of this window has said when it resets.
+    reset_heard: bool,
 }
 
 /// The pacing state shared by a client and its clones.
@@ -185,13 +190,16 @@ impl fmt::Debug for Pacer {
 pub(crate) struct Permit<'a> {
     pacer: &'a Pacer,
     answered: bool,
+    /// The window it was given in.
+    generation: u64,
 }
 
 impl Permit<'_> {
     /// Learns from an answer: its rate-limit headers, and a 429's `Retry-After`.
     pub(crate) fn answered(mut self, status: StatusCode, headers: &HeaderMap) {
         self.answered = true;
-        self.pacer.learn(status, headers, Instant::now());
+        self.pacer
+            .learn(status, headers, self.generation, Instant::now());
     }
 }
 
@@ -214,6 +222,8 @@ impl Pacer {
                 resets_at: None,
                 in_flight: 0,
                 announced: None,
+                generation: 0,
+                reset_heard: false,
             }),
             budget,
             on_wait,
@@ -257,6 +267,8 @@ impl Pacer {
             _ => {
                 window.remaining = window.quota;
                 window.resets_at = Some(now + window.window);
+                window.generation += 1;
+                window.reset_heard = false;
             }
         }
         // However large the reserve, one request a window goes, so nothing waits forever.
@@ -271,11 +283,14 @@ impl Pacer {
             return Ok(Permit {
                 pacer: self,
                 answered: false,
+                generation: window.generation,
             });
         }
         let reset = window.resets_at.unwrap_or(now);
         let wait = reset.saturating_duration_since(now);
-        let announce = (window.announced != Some(reset)).then(|| {
+        // Answers still arriving move the reset a little; one wait is announced once.
+        let announce = window.announced.is_none_or(|previous| previous <= now);
+        let announce = announce.then(|| {
             window.announced = Some(reset);
             QuotaWait {
                 wait,
@@ -288,8 +303,9 @@ impl Pacer {
         Err((wait, announce))
     }
 
-    /// Corrects the window from an answer received at `now`.
-    fn learn(&self, status: StatusCode, headers: &HeaderMap, now: Instant) {
+    /// Corrects the window from an answer received at `now` to a request sent in window
+    /// `generation`.
+    fn learn(&self, status: StatusCode, headers: &HeaderMap, generation: u64, now: Instant) {
         let cap = self.budget.window;
         let mut window = self.lock();
         window.in_flight = window.in_flight.saturating_sub(1);
@@ -298,11 +314,18 @@ impl Pacer {
             window.quota = policy.quota;
             window.window = policy.window.min(cap);
         }
-        if let Some(limit) = &limit {
-            // Requests still in flight may not be in the server's count yet.
-            window.remaining = limit.remaining.saturating_sub(window.in_flight);
+        if let Some(limit) = limit.filter(|_| generation == window.generation) {
+            // Requests still in flight may not be in the server's count yet; answers come in
+            // any order, so within a window what is left only ever goes down.
+            let left = limit.remaining.saturating_sub(window.in_flight);
+            window.remaining = window.remaining.min(left);
             // `t` is whole seconds; a second more keeps a rounded-down reset from sending early.
-            window.resets_at = Some(now + (limit.reset + Duration::from_secs(1)).min(cap));
+            let reset = now + (limit.reset + Duration::from_secs(1)).min(cap);
+            window.resets_at = match window.resets_at {
+                Some(known) if window.reset_heard => Some(known.max(reset)),
+                _ => Some(reset),
+            };
+            window.reset_heard = true;
         }
         if status == StatusCode::TOO_MANY_REQUESTS {
             // Refused: nothing is left until the server says so, however the headers read.
@@ -417,9 +440,38 @@ mod tests {
             // 14 left, one of them maybe taken by the request still in flight.
             assert_eq!(window.remaining, 13);
         }
-        drop(second);
+        // An answer counted earlier, arriving later, does not give back what is spent.
+        second.answered(
+            StatusCode::OK,
+            &headers(&[("ratelimit", "\"default\";r=40;t=31")]),
+        );
         // 13 left, 10 % of 100 kept: 3 more.
         assert_eq!(permits_now(&pacer).len(), 3);
+    }
+
+    #[test]
+    fn an_answer_from_a_window_that_has_passed_is_not_taken_for_the_next() {
+        let pacer = Pacer::new(
+            RateBudget::new(10, Duration::from_secs(1)).with_reserve(Reserve::Requests(0)),
+            None,
+        );
+        let late = pacer.try_acquire(Instant::now()).ok().expect("a permit");
+        // The client's window resets; the late answer speaks of the one before.
+        let next = Instant::now() + Duration::from_secs(2);
+        let fresh = pacer
+            .try_acquire(next)
+            .ok()
+            .expect("a permit in the new window");
+        late.answered(
+            StatusCode::OK,
+            &headers(&[("ratelimit", "\"default\";r=0;t=1")]),
+        );
+        assert_eq!(pacer.lock().remaining, 9);
+        fresh.answered(
+            StatusCode::OK,
+            &headers(&[("ratelimit", "\"default\";r=5;t=1")]),
+        );
+        assert_eq!(pacer.lock().remaining, 5);
     }
 
     #[test]

@@ -17,5 +17,6 @@ mod support;
 mod addressing;
 mod offline;
 mod operations;
+mod rate_budget;
 mod routes_as_code;
 mod safety;

@@ -11,6 +11,7 @@ mod faults;
 mod fuzz;
 mod load;
 mod operations;
+mod rate_budget;
 mod reconcile;
 mod roundtrip;
 mod tls;
