@@ -215,12 +215,12 @@ mod tests {
 
     #[test]
     fn not_enforced_it_only_reports() {
-        let limiter = limiter(Style::Live, None).expect("live reports the published limit");
+        let reporting = limiter(Style::Live, None).expect("live reports the published limit");
         let now = Instant::now();
         for _ in 0..1300 {
-            assert!(matches!(limiter.arrive(now), Verdict::Allowed(_)));
+            assert!(matches!(reporting.arrive(now), Verdict::Allowed(_)));
         }
-        let Verdict::Allowed(headers) = limiter.arrive(now) else {
+        let Verdict::Allowed(headers) = reporting.arrive(now) else {
             panic!("never refused");
         };
         assert_eq!(header(&headers, "ratelimit"), "\"default\";r=0;t=300");
