@@ -1,7 +1,8 @@
 //! The rate budget from the command line, against the emulator enforcing a small limit (30
 //! requests per 2 s) in both styles: `routes plan` over more routes than one window allows
 //! finishes with nothing to change and no request refused, saying on standard error that it
-//! waits for quota; with `--rate-limit off` the same plan is refused (429) and fails.
+//! waits for quota; with `--rate-limit off` the same plan has requests refused (429), which
+//! only the retries after `Retry-After` may get past.
 
 use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig, RateLimit};
 use serde_json::json;
@@ -12,14 +13,11 @@ use crate::{fixtures, support};
 /// More reads than one window of the limit allows.
 const ROUTES: usize = 40;
 
-/// An emulator in `config`'s style enforcing 30 requests per 2 s (then 60 s blocked), holding
-/// [`ROUTES`] routes, and a folder with a file for each.
+/// An emulator in `config`'s style enforcing 30 requests per 2 s (then blocked for the
+/// window), holding [`ROUTES`] routes, and a folder with a file for each.
 async fn limited(config: EmulatorConfig) -> (Emulator, tempfile::TempDir) {
-    let limit = RateLimit::new(
-        30,
-        std::time::Duration::from_secs(2),
-        std::time::Duration::from_secs(60),
-    );
+    let window = std::time::Duration::from_secs(2);
+    let limit = RateLimit::new(30, window, window);
     let emulator = Emulator::start(config.with_rate_limit(limit))
         .await
         .expect("the emulator starts");
@@ -70,7 +68,9 @@ async fn without_a_budget_the_same_plan_is_refused() {
         "--rate-limit",
         "off",
     ]));
-    assert_eq!(code, 1, "{out}{err}");
-    assert!(err.contains("429"), "{err}");
-    assert!(!emulator.rate_limited().is_empty());
+    // The retries after `Retry-After` may or may not get the plan through; either way the
+    // emulator refused requests, and nothing said it was waiting for quota.
+    assert!(code == 0 || code == 1, "{out}{err}");
+    assert!(!emulator.rate_limited().is_empty(), "{out}{err}");
+    assert!(!err.contains("for API quota"), "{err}");
 }
