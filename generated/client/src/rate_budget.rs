@@ -99,6 +99,27 @@ impl RateBudget {
     }
 }
 
+impl std::str::FromStr for RateBudget {
+    type Err = String;
+
+    /// `REQUESTS/SECONDS` (`1200/300`, or `1200/300s`), both positive, with the default
+    /// reserve.
+    fn from_str(text: &str) -> Result<Self, String> {
+        text.split_once('/')
+            .and_then(|(requests, seconds)| {
+                let requests: u64 = requests.trim().parse().ok().filter(|r| *r > 0)?;
+                let seconds: u64 = seconds
+                    .trim()
+                    .trim_end_matches('s')
+                    .parse()
+                    .ok()
+                    .filter(|s| *s > 0)?;
+                Some(Self::new(requests, Duration::from_secs(seconds)))
+            })
+            .ok_or_else(|| format!("`{text}` is not REQUESTS/SECONDS, such as 1200/300"))
+    }
+}
+
 /// A wait for quota, as announced to the hook given to
 /// [`ClientBuilder::on_quota_wait`](crate::ClientBuilder::on_quota_wait).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -343,17 +364,8 @@ impl Pacer {
 
 #[cfg(test)]
 mod tests {
-    use reqwest::header::HeaderValue;
-
     use super::*;
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        for (name, value) in pairs {
-            headers.append(*name, HeaderValue::from_str(value).expect("a header value"));
-        }
-        headers
-    }
+    use crate::rate_headers::tests::headers;
 
     /// How many permits are given at once, without waiting.
     fn permits_now(pacer: &Pacer) -> Vec<Permit<'_>> {
@@ -372,7 +384,7 @@ mod tests {
             None,
         );
         let spent: Vec<_> = (0..10)
-            .map(|_| exact.try_acquire(Instant::now()).ok().expect("a permit"))
+            .map(|_| exact.try_acquire(Instant::now()).expect("a permit"))
             .collect();
         assert_eq!(spent.len(), 10);
         let Err((wait, Some(notice))) = exact.try_acquire(Instant::now()) else {
@@ -424,8 +436,8 @@ mod tests {
     #[test]
     fn the_headers_correct_the_count_and_requests_in_flight_are_subtracted() {
         let pacer = Pacer::new(RateBudget::cloudflare(), None);
-        let first = pacer.try_acquire(Instant::now()).ok().expect("a permit");
-        let second = pacer.try_acquire(Instant::now()).ok().expect("a permit");
+        let first = pacer.try_acquire(Instant::now()).expect("a permit");
+        let second = pacer.try_acquire(Instant::now()).expect("a permit");
         // Someone else on the token spent most of a 100-request policy.
         first.answered(
             StatusCode::OK,
@@ -455,13 +467,10 @@ mod tests {
             RateBudget::new(10, Duration::from_secs(1)).with_reserve(Reserve::Requests(0)),
             None,
         );
-        let late = pacer.try_acquire(Instant::now()).ok().expect("a permit");
+        let late = pacer.try_acquire(Instant::now()).expect("a permit");
         // The client's window resets; the late answer speaks of the one before.
         let next = Instant::now() + Duration::from_secs(2);
-        let fresh = pacer
-            .try_acquire(next)
-            .ok()
-            .expect("a permit in the new window");
+        let fresh = pacer.try_acquire(next).expect("a permit in the new window");
         late.answered(
             StatusCode::OK,
             &headers(&[("ratelimit", "\"default\";r=0;t=1")]),
@@ -477,7 +486,7 @@ mod tests {
     #[test]
     fn a_429_spends_the_window_until_retry_after_capped_at_the_window() {
         let pacer = Pacer::new(RateBudget::new(1200, Duration::from_secs(300)), None);
-        let permit = pacer.try_acquire(Instant::now()).ok().expect("a permit");
+        let permit = pacer.try_acquire(Instant::now()).expect("a permit");
         permit.answered(
             StatusCode::TOO_MANY_REQUESTS,
             &headers(&[("retry-after", "86400")]),
@@ -489,7 +498,7 @@ mod tests {
         assert_eq!(notice.remaining, 0);
         // A reset far away in a header is capped at the window too; a malformed one ignored.
         let pacer = Pacer::new(RateBudget::new(10, Duration::from_secs(5)), None);
-        let permit = pacer.try_acquire(Instant::now()).ok().expect("a permit");
+        let permit = pacer.try_acquire(Instant::now()).expect("a permit");
         permit.answered(
             StatusCode::OK,
             &headers(&[("ratelimit", "\"default\";r=0;t=999999999")]),
@@ -499,7 +508,7 @@ mod tests {
         };
         assert!(wait <= Duration::from_secs(5), "{wait:?}");
         let pacer = Pacer::new(RateBudget::new(10, Duration::from_secs(5)), None);
-        let permit = pacer.try_acquire(Instant::now()).ok().expect("a permit");
+        let permit = pacer.try_acquire(Instant::now()).expect("a permit");
         permit.answered(StatusCode::OK, &headers(&[("ratelimit", "r=0;t=oops")]));
         assert_eq!(permits_now(&pacer).len(), 8);
     }
@@ -530,5 +539,9 @@ mod tests {
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(Reserve::Percent(10).of(30), 3);
         assert_eq!(Reserve::Percent(250).of(30), 30);
+        assert_eq!("1200/300s".parse(), Ok(RateBudget::cloudflare()));
+        for wrong in ["", "1200", "0/300", "1200/0", "-1/3", "a/b", "1200/300m"] {
+            assert!(wrong.parse::<RateBudget>().is_err(), "{wrong:?}");
+        }
     }
 }

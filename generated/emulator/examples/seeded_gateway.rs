@@ -12,20 +12,13 @@ use std::time::Duration;
 
 use cloudflare_dynamic_routing::route_file::{self, RouteFile};
 use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig, RateLimit};
-use serde_json::json;
+
+/// The workspace's one set of fixtures (the sample graph).
+#[path = "../../client/tests/support/fixtures.rs"]
+mod fixtures;
 
 const ACCOUNT: &str = "0d37909e38d3e99c29fa2cd343ac421a";
 const GATEWAY: &str = "bench";
-
-fn graph() -> serde_json::Value {
-    json!([
-        {"id": "start", "type": "start", "outputs": {"next": {"elementId": "gpt"}}},
-        {"id": "gpt", "type": "model",
-         "properties": {"provider": "openai", "model": "gpt-4o", "retries": 1, "timeout": 30000},
-         "outputs": {"success": {"elementId": "end"}, "fallback": {"elementId": "end"}}},
-        {"id": "end", "type": "end", "outputs": {}}
-    ])
-}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -41,8 +34,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&dir)?;
     for n in 0..routes {
         let name = format!("route-{n:04}");
-        emulator.seed_route(ACCOUNT, GATEWAY, &name, graph())?;
-        let file = RouteFile::new(name.clone(), serde_json::from_value(graph())?);
+        emulator.seed_route(ACCOUNT, GATEWAY, &name, fixtures::graph())?;
+        let file = RouteFile::new(name.clone(), serde_json::from_value(fixtures::graph())?);
         route_file::write(&dir.join(route_file::file_name(&name)), &file)?;
     }
     println!(

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
+use cloudflare_dynamic_routing::RateBudget;
 use cloudflare_dynamic_routing_emulator::{Emulator, EmulatorConfig, RateLimit, Style};
 
 /// A stateful in-memory emulator of Cloudflare AI Gateway Dynamic Routing's ten operations.
@@ -47,18 +48,12 @@ fn rate_limit(text: &str) -> Result<RateLimit, String> {
     if text == "cloudflare" {
         return Ok(RateLimit::cloudflare());
     }
-    let parsed = text.split_once('/').and_then(|(requests, seconds)| {
-        let requests: u64 = requests.trim().parse().ok().filter(|r| *r > 0)?;
-        let seconds: u64 = seconds
-            .trim()
-            .trim_end_matches('s')
-            .parse()
-            .ok()
-            .filter(|s| *s > 0)?;
-        let window = std::time::Duration::from_secs(seconds);
-        Some(RateLimit::new(requests, window, window))
-    });
-    parsed.ok_or_else(|| format!("`{text}` is not `cloudflare` or REQUESTS/SECONDS such as 30/2"))
+    let budget: RateBudget = text.parse().map_err(|e| format!("{e}, or `cloudflare`"))?;
+    Ok(RateLimit::new(
+        budget.quota(),
+        budget.window(),
+        budget.window(),
+    ))
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
