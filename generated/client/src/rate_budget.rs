@@ -348,9 +348,11 @@ impl Pacer {
             };
             window.reset_heard = true;
         }
-        if status == StatusCode::TOO_MANY_REQUESTS {
-            // Refused: nothing is left until the server says so, however the headers read.
-            let asked = requested_wait(headers, SystemTime::now()).unwrap_or(cap);
+        // Refused with a `Retry-After`: nothing is left until then, however the headers read.
+        // Without one, the retry policy's backoff decides.
+        if status == StatusCode::TOO_MANY_REQUESTS
+            && let Some(asked) = requested_wait(headers, SystemTime::now())
+        {
             let blocked_until = now + asked.min(cap);
             window.remaining = 0;
             window.resets_at = Some(
