@@ -28,6 +28,7 @@ mod markdown;
 mod operation;
 mod output;
 mod print;
+mod rate;
 mod report;
 mod tree;
 #[cfg(test)]
@@ -54,6 +55,7 @@ use cloudflare_dynamic_routing::route_file::Checks;
 use cloudflare_dynamic_routing::{Client, ClientBuilder, DeployWait};
 
 use crate::cmd_plan::View;
+use crate::rate::RateArgs;
 use crate::tree::{HandCommand, Invocation};
 
 /// What a command came to.
@@ -103,15 +105,15 @@ const DEPLOY_WAIT_VARIABLE: &str = "ROUTES_DEPLOY_WAIT_MS";
 
 /// A client from the environment's credentials, checking graphs before sending them as
 /// `checks` says (`--no-validate`, `--allow-operator`), waiting after a deployment as
-/// [`DEPLOY_WAIT_VARIABLE`] says.
-pub fn client(checks: &Checks) -> Result<Client, String> {
-    client_builder(checks)?
+/// [`DEPLOY_WAIT_VARIABLE`] says, paced by the rate budget `rate` (`--rate-limit`).
+pub fn client(checks: &Checks, rate: &RateArgs) -> Result<Client, String> {
+    client_builder(checks, rate)?
         .build()
         .map_err(|error| error.to_string())
 }
 
 /// The builder [`client`] builds, for a caller that sets more (a dry run).
-pub fn client_builder(checks: &Checks) -> Result<ClientBuilder, String> {
+pub fn client_builder(checks: &Checks, rate: &RateArgs) -> Result<ClientBuilder, String> {
     let deploy_wait = deploy_wait(std::env::var(DEPLOY_WAIT_VARIABLE).ok().as_deref())?;
     ClientBuilder::from_env()
         .map(|builder| {
@@ -120,6 +122,7 @@ pub fn client_builder(checks: &Checks) -> Result<ClientBuilder, String> {
                 .allow_operators(checks.allowed_operators.clone())
                 .deploy_wait(deploy_wait)
         })
+        .map(|builder| rate.apply(builder))
         .map_err(|error| error.to_string())
 }
 
@@ -145,9 +148,11 @@ async fn run() -> Result<Outcome, String> {
         return Ok(Outcome::Done);
     }
     match tree::parse(std::env::args_os()) {
-        Ok(Invocation::Operation(operation, matches)) => operation::run(operation, &matches).await,
-        Ok(Invocation::Command(command)) => {
-            let result = dispatch(command).await;
+        Ok(Invocation::Operation(operation, matches, rate)) => {
+            operation::run(operation, &matches, &rate).await
+        }
+        Ok(Invocation::Command(command, rate)) => {
+            let result = dispatch(command, &rate).await;
             print::end_progress();
             result
         }
@@ -167,7 +172,7 @@ async fn run() -> Result<Outcome, String> {
 }
 
 /// Runs a hand-written command; those that talk to the gateway get a client first.
-async fn dispatch(command: HandCommand) -> Result<Outcome, String> {
+async fn dispatch(command: HandCommand, rate: &RateArgs) -> Result<Outcome, String> {
     match command {
         HandCommand::Validate(args) => cmd_validate::validate(&args),
         HandCommand::Test(args) => cmd_validate::test(&args),
@@ -177,26 +182,26 @@ async fn dispatch(command: HandCommand) -> Result<Outcome, String> {
         HandCommand::Completions(args) => cmd_completions::run(&args),
         HandCommand::Man(args) => cmd_man::run(&args),
         HandCommand::Plan(args) => {
-            cmd_plan::run(&client(&args.reconcile.checks())?, &args, View::Table).await
+            cmd_plan::run(&client(&args.reconcile.checks(), rate)?, &args, View::Table).await
         }
         HandCommand::Diff(args) => {
-            cmd_plan::run(&client(&args.reconcile.checks())?, &args, View::Diffs).await
+            cmd_plan::run(&client(&args.reconcile.checks(), rate)?, &args, View::Diffs).await
         }
         HandCommand::Apply(args) => {
             args.reconcile.gateway.no_markdown("apply")?;
-            cmd_apply::run(&client(&args.reconcile.checks())?, &args).await
+            cmd_apply::run(&client(&args.reconcile.checks(), rate)?, &args).await
         }
         HandCommand::Export(args) => {
             args.gateway.no_markdown("export")?;
-            cmd_export::run(&client(&Checks::default())?, &args).await
+            cmd_export::run(&client(&Checks::default(), rate)?, &args).await
         }
         HandCommand::History(args) => {
             args.gateway.no_markdown("history")?;
-            cmd_history::run(&client(&Checks::default())?, &args).await
+            cmd_history::run(&client(&Checks::default(), rate)?, &args).await
         }
         HandCommand::Rollback(args) => {
             args.gateway.no_markdown("rollback")?;
-            cmd_rollback::run(&client(&Checks::default())?, &args).await
+            cmd_rollback::run(&client(&Checks::default(), rate)?, &args).await
         }
     }
 }

@@ -13,6 +13,7 @@ use serde_json::Value;
 use crate::args::{checks, flag};
 use crate::generated::commands::{Cli, CliCommand};
 use crate::output::Output;
+use crate::rate::RateArgs;
 use crate::tree::DRY_RUN;
 use crate::{Outcome, body, client_builder, print};
 
@@ -30,11 +31,15 @@ pub fn template(arguments: &[String]) -> Option<Value> {
 
 /// Sends the request `operation` and `arguments` describe, and prints the answer; with
 /// `--dry-run`, prints the request instead of sending it, after the same checks.
-pub async fn run(operation: CliCommand, arguments: &ArgMatches) -> Result<Outcome, String> {
+pub async fn run(
+    operation: CliCommand,
+    arguments: &ArgMatches,
+    rate: &RateArgs,
+) -> Result<Outcome, String> {
     // `--no-validate` and `--allow-operator` reach the client too, which checks graphs before
     // sending.
     let dry_run = flag(arguments, DRY_RUN);
-    let client = client_builder(&checks(arguments))?
+    let client = client_builder(&checks(arguments), rate)?
         .dry_run(dry_run)
         .build()
         .map_err(|error| error.to_string())?;

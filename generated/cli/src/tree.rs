@@ -24,6 +24,7 @@ use crate::cmd_schema::SchemaArgs;
 use crate::cmd_validate::{TestArgs, ValidateArgs};
 use crate::generated::commands::{Cli, CliCommand};
 use crate::output::Output;
+use crate::rate::RateArgs;
 
 /// The hand-written commands, each with its typed arguments; the description of each is its
 /// one line in `routes --help`.
@@ -62,25 +63,27 @@ pub enum HandCommand {
     Man(ManArgs),
 }
 
-/// What the command line asks for.
+/// What the command line asks for, and the rate budget (flags global to every command).
 pub enum Invocation {
     /// One of progenitor's generated operations, with its arguments as progenitor reads them.
-    Operation(CliCommand, ArgMatches),
+    Operation(CliCommand, ArgMatches, RateArgs),
     /// A hand-written command.
-    Command(HandCommand),
+    Command(HandCommand, RateArgs),
 }
 
 /// Parses `arguments` (the program's name first) against the whole tree.
 pub fn parse(arguments: impl IntoIterator<Item = OsString>) -> Result<Invocation, clap::Error> {
     let mut root = command();
     let matches = root.try_get_matches_from_mut(arguments)?;
+    // Global flags given after the subcommand are read back at the root too.
+    let rate = RateArgs::from_arg_matches(&matches).map_err(|error| error.format(&mut root))?;
     if let Some((name, arguments)) = matches.subcommand()
         && let Some(operation) = operation(name)
     {
-        return Ok(Invocation::Operation(operation, arguments.clone()));
+        return Ok(Invocation::Operation(operation, arguments.clone(), rate));
     }
     HandCommand::from_arg_matches(&matches)
-        .map(Invocation::Command)
+        .map(|command| Invocation::Command(command, rate))
         .map_err(|error| error.format(&mut root))
 }
 
@@ -222,7 +225,7 @@ pub const BINARY: &str = "routes";
 pub fn command() -> Command {
     let tree = Command::new(BINARY).subcommands(CliCommand::iter().map(generated));
     // Described after grafting, which would otherwise describe the tree as `HandCommand`.
-    HandCommand::augment_subcommands(tree)
+    RateArgs::augment_args(HandCommand::augment_subcommands(tree))
         .about("Cloudflare AI Gateway Dynamic Routing from the command line")
         .long_about(
             "Cloudflare AI Gateway Dynamic Routing from the command line.\n\n\

@@ -154,7 +154,7 @@ fn check(file: &str, text: &str, keys: &[&str]) -> Result<(), String> {
     let mut subcommands = Vec::new();
     for (line, arguments) in &commands {
         match tree::parse(arguments.iter().map(Into::into)) {
-            Ok(Invocation::Command(command)) => subcommands.push(match command {
+            Ok(Invocation::Command(command, _)) => subcommands.push(match command {
                 HandCommand::Validate(_) => "validate",
                 HandCommand::Test(args) if args.junit.is_some() => "test --junit",
                 HandCommand::Plan(_) => "plan",

@@ -9,6 +9,7 @@ use reqwest::header::{HeaderName, HeaderValue};
 
 use crate::DeployWait;
 use crate::graph::GraphCheck;
+use crate::rate_budget::{Pacer, QuotaWait, RateBudget, WaitHook};
 use crate::retry::RetryPolicy;
 use crate::transport::Settings;
 
@@ -199,7 +200,7 @@ impl std::error::Error for ConfigError {
 }
 
 /// Builds a [`crate::Client`]; every setting has a default but the credentials.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientBuilder {
     base_url: String,
     credentials: Option<Credentials>,
@@ -210,6 +211,26 @@ pub struct ClientBuilder {
     graph_check: GraphCheck,
     deploy_wait: DeployWait,
     dry_run: bool,
+    rate_budget: Option<RateBudget>,
+    on_quota_wait: Option<WaitHook>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("user_agent", &self.user_agent)
+            .field("http", &self.http)
+            .field("graph_check", &self.graph_check)
+            .field("deploy_wait", &self.deploy_wait)
+            .field("dry_run", &self.dry_run)
+            .field("rate_budget", &self.rate_budget)
+            .field("on_quota_wait", &self.on_quota_wait.is_some())
+            .finish()
+    }
 }
 
 impl Default for ClientBuilder {
@@ -228,6 +249,8 @@ impl Default for ClientBuilder {
             graph_check: GraphCheck::default(),
             deploy_wait: DeployWait::default(),
             dry_run: false,
+            rate_budget: Some(RateBudget::default()),
+            on_quota_wait: None,
         }
     }
 }
@@ -235,7 +258,7 @@ impl Default for ClientBuilder {
 impl ClientBuilder {
     /// A builder with the defaults: Cloudflare's base URL, a 60 s per-attempt timeout, two
     /// retries, graph validation on, up to 120 s of waiting for a deployment to show in reads,
-    /// and no credentials yet.
+    /// Cloudflare's published rate budget ([`RateBudget::cloudflare`]), and no credentials yet.
     pub fn new() -> Self {
         Self::default()
     }
@@ -337,6 +360,30 @@ impl ClientBuilder {
         self
     }
 
+    /// The rate budget every request of the client and its clones shares (default
+    /// [`RateBudget::cloudflare`]: 1,200 requests per 300 s until the API's `Ratelimit-Policy`
+    /// says otherwise, 10 % kept in reserve). Requests wait for the window to reset rather than
+    /// spend the reserve, so the client's own traffic never trips the lock-out.
+    pub fn rate_budget(mut self, budget: RateBudget) -> Self {
+        self.rate_budget = Some(budget);
+        self
+    }
+
+    /// No rate budget: every request is sent at once, whatever the API's headers say (a 429 is
+    /// still retried after its `Retry-After`).
+    pub fn no_rate_budget(mut self) -> Self {
+        self.rate_budget = None;
+        self
+    }
+
+    /// Called each time the client starts waiting for quota (once per wait, however many
+    /// requests wait), so a program can say why it is quiet; the same is a `tracing` event at
+    /// `INFO`. [`QuotaWait`] displays as `waiting 41 s for API quota (1,200 per 300 s; 0 left)`.
+    pub fn on_quota_wait(mut self, hook: impl Fn(&QuotaWait) + Send + Sync + 'static) -> Self {
+        self.on_quota_wait = Some(Arc::new(hook));
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<crate::Client, ConfigError> {
         let credentials = self.credentials.ok_or(ConfigError::MissingCredentials {
@@ -370,6 +417,9 @@ impl ClientBuilder {
             graph_check: self.graph_check,
             deploy_wait: self.deploy_wait,
             dry_run: self.dry_run,
+            pacer: self
+                .rate_budget
+                .map(|budget| Pacer::new(budget, self.on_quota_wait)),
         };
         Ok(crate::Client::from_parts(
             base_url,

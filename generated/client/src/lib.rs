@@ -64,6 +64,8 @@ mod json_path;
 mod number;
 mod paging;
 mod prepared;
+pub mod rate_budget;
+mod rate_headers;
 #[cfg(feature = "reconcile")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reconcile")))]
 pub mod reconcile;
@@ -97,6 +99,7 @@ pub use generated::api::types;
 pub use generated::operations;
 pub use number::Number;
 pub use prepared::{PreparedRequest, REDACTED};
+pub use rate_budget::{QuotaWait, RateBudget, Reserve};
 pub use retry::RetryPolicy;
 pub use tls::http_client_builder;
 pub use transport::{MAX_RESPONSE_BODY, Transport};

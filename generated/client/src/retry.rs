@@ -71,6 +71,12 @@ impl RetryPolicy {
 /// What the server asked for: `retry-after-ms` (milliseconds), else `Retry-After` as seconds
 /// or an HTTP date, capped at [`MAX_RETRY_AFTER`].
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    requested_wait(headers, now).map(|wait| wait.min(MAX_RETRY_AFTER))
+}
+
+/// What the server asked for, as [`retry_after`] reads it, uncapped: the rate budget caps it
+/// at its own window instead.
+pub(crate) fn requested_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let text = |name: &str| {
         headers
             .get(name)
@@ -89,7 +95,7 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
                 .unwrap_or(Duration::ZERO),
         }
     };
-    Some(wait.min(MAX_RETRY_AFTER))
+    Some(wait)
 }
 
 /// Statuses worth another attempt.

@@ -1,6 +1,7 @@
 //! What every request passes through: progenitor's `ClientHooks`, implemented for the
 //! generated client. Adds credentials and `User-Agent`, removes `api-version`, sets the
-//! per-attempt timeout, retries by [`RetryPolicy`], opens a tracing span per attempt, reads
+//! per-attempt timeout, paces every attempt by the client's rate budget (`rate_budget`),
+//! retries by [`RetryPolicy`], opens a tracing span per attempt, reads
 //! every body with a bound ([`MAX_RESPONSE_BODY`]), and captures a failed response so the
 //! error can report it however it is shaped; in a dry run, records the request instead of
 //! sending it.
@@ -26,6 +27,7 @@ use crate::generated::api::Client as RawClient;
 use crate::graph::GraphCheck;
 use crate::operations;
 use crate::prepared::PreparedRequest;
+use crate::rate_budget::Pacer;
 use crate::retry::{RetryPolicy, is_retryable_status, may_repeat};
 
 /// The header progenitor adds and this client removes.
@@ -50,6 +52,8 @@ pub(crate) struct Settings {
     pub(crate) deploy_wait: DeployWait,
     /// Every request is checked and recorded, never sent ([`crate::ClientBuilder::dry_run`]).
     pub(crate) dry_run: bool,
+    /// The rate budget of this client and its clones; `None` when turned off.
+    pub(crate) pacer: Option<Pacer>,
 }
 
 impl fmt::Debug for Settings {
@@ -63,6 +67,7 @@ impl fmt::Debug for Settings {
             .field("graph_check", &self.graph_check)
             .field("deploy_wait", &self.deploy_wait)
             .field("dry_run", &self.dry_run)
+            .field("pacer", &self.pacer)
             .finish()
     }
 }
@@ -171,6 +176,11 @@ impl ClientHooks<Transport> for RawClient {
                 status = tracing::field::Empty,
                 duration_ms = tracing::field::Empty,
             );
+            // Every attempt, retries included, counts against the API's rate limit.
+            let permit = match &settings.pacer {
+                Some(pacer) => Some(pacer.acquire().instrument(span.clone()).await),
+                None => None,
+            };
             let started = Instant::now();
             let result = self
                 .client()
@@ -181,6 +191,9 @@ impl ClientHooks<Transport> for RawClient {
             match result {
                 Ok(response) => {
                     let status = response.status();
+                    if let Some(permit) = permit {
+                        permit.answered(status, response.headers());
+                    }
                     span.record("status", status.as_u16());
                     transport.capture.update(|o| {
                         o.attempts = attempt;

@@ -1,5 +1,6 @@
 //! How an emulator is set up: which style it answers in, how long reads lag a deployment,
-//! which credentials it accepts, and how many routes a list page may hold.
+//! which credentials it accepts, how many routes a list page may hold, and the rate limit it
+//! enforces.
 
 /// How the emulator shapes its answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -59,6 +60,10 @@ pub struct EmulatorConfig {
     /// page parameters, so older items cannot be asked for). `None` (the default) serves the
     /// size asked, and every version and deployment.
     pub max_per_page: Option<std::num::NonZeroU64>,
+    /// A rate limit to enforce (429 with `Retry-After` while blocked); `None` (the default)
+    /// enforces none, though the live style still reports Cloudflare's published limit in its
+    /// `Ratelimit` headers.
+    pub rate_limit: Option<crate::RateLimit>,
 }
 
 impl Default for EmulatorConfig {
@@ -88,7 +93,15 @@ impl EmulatorConfig {
             missing_elements: MissingElements::Absent,
             latency: std::time::Duration::ZERO,
             max_per_page: None,
+            rate_limit: None,
         }
+    }
+
+    /// Enforcing this rate limit ([`RateLimit::cloudflare`](crate::RateLimit::cloudflare) is
+    /// the published one), with its `Ratelimit` headers in either style.
+    pub fn with_rate_limit(mut self, limit: crate::RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
     }
 
     /// With this read lag (live style only).

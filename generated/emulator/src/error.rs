@@ -16,6 +16,8 @@ pub(crate) const INVALID: i64 = 7001;
 pub(crate) const ROUTE_NOT_FOUND_OR_EXISTS: i64 = 7005;
 /// Cloudflare's code for a path the API does not serve ("No route for that URI").
 pub(crate) const NO_SUCH_PATH: i64 = 7000;
+/// Cloudflare's code for a request over the API's rate limit (live behaviour 17).
+pub(crate) const RATE_LIMITED: i64 = 971;
 /// Cloudflare's code for missing or wrong credentials.
 pub(crate) const AUTHENTICATION: i64 = 10000;
 

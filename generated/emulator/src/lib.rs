@@ -17,7 +17,8 @@
 //! 2026-11-01T10:00:00Z, so answers are the same on every run.
 //!
 //! Tests can make the next requests fail ([`Fault`]: a status with `Retry-After`, a delay, a
-//! hang, a dropped connection) and see every request received ([`Emulator::requests`]).
+//! hang, a dropped connection), enforce a [`RateLimit`], and see every request received
+//! ([`Emulator::requests`], with those refused for the rate limit marked).
 //!
 //! The `routes-emulator` binary serves one on a port (`--port 8787 --style live --read-lag 2
 //! --token T`) and prints the `CLOUDFLARE_BASE_URL` and `CLOUDFLARE_API_TOKEN` to export.
@@ -51,6 +52,7 @@ mod error;
 mod faults;
 mod graph;
 mod operation;
+mod rate_limit;
 mod record;
 mod routes;
 mod server;
@@ -61,6 +63,7 @@ pub use config::{EmulatorConfig, MissingElements, Style};
 pub use error::SeedError;
 pub use faults::{Fault, FaultKind};
 pub use operation::Operation;
+pub use rate_limit::RateLimit;
 pub use record::RecordedRequest;
 pub use server::Emulator;
 

@@ -17,6 +17,8 @@ pub struct RecordedRequest {
     pub operation: Option<Operation>,
     /// The body, when it was JSON.
     pub body: Option<Value>,
+    /// Answered 429 because it was over the enforced rate limit (or arrived while blocked).
+    pub rate_limited: bool,
 }
 
 impl RecordedRequest {

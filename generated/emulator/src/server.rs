@@ -28,6 +28,7 @@ use crate::error::{self, ApiError, SeedError};
 use crate::faults::{Fault, FaultKind, Faults};
 use crate::graph;
 use crate::operation::Operation;
+use crate::rate_limit::{self, Limiter, Verdict};
 use crate::record::RecordedRequest;
 use crate::routes;
 use crate::state::Store;
@@ -41,6 +42,7 @@ pub(crate) struct Shared {
     store: Mutex<Store>,
     faults: Mutex<Faults>,
     requests: Mutex<Vec<RecordedRequest>>,
+    limiter: Option<Limiter>,
 }
 
 /// A lock that a panicking holder (there should be none) does not make unusable.
@@ -54,6 +56,7 @@ impl Shared {
             store: Mutex::new(Store::new(config.effective_read_lag())),
             faults: Mutex::default(),
             requests: Mutex::default(),
+            limiter: rate_limit::limiter(config.style, config.rate_limit),
             config,
         }
     }
@@ -144,6 +147,17 @@ impl Emulator {
         requests.iter().filter(|r| r.is_write()).cloned().collect()
     }
 
+    /// The requests answered 429 for the rate limit, in order; none when the client paces
+    /// itself.
+    pub fn rate_limited(&self) -> Vec<RecordedRequest> {
+        let requests = lock(&self.shared.requests);
+        requests
+            .iter()
+            .filter(|r| r.rate_limited)
+            .cloned()
+            .collect()
+    }
+
     /// Forgets the requests received so far.
     pub fn clear_requests(&self) {
         lock(&self.shared.requests).clear();
@@ -218,11 +232,37 @@ impl fmt::Display for DropConnection {
 
 impl std::error::Error for DropConnection {}
 
-/// One request: recorded, then the configured latency, then any fault, then credentials, then the router.
+/// One request: counted against the rate limit, then answered, with the rate-limit headers.
 async fn handle(
     shared: Arc<Shared>,
     router: Router,
     request: Request<Incoming>,
+) -> Result<Response, DropConnection> {
+    let verdict = shared
+        .limiter
+        .as_ref()
+        .map(|limiter| limiter.arrive(std::time::Instant::now()));
+    let (mut response, headers) = match verdict {
+        None => (answer(shared, router, request, None).await?, None),
+        Some(Verdict::Allowed(headers)) => {
+            (answer(shared, router, request, None).await?, Some(headers))
+        }
+        Some(Verdict::Refused(error, headers)) => (
+            answer(shared, router, request, Some(error)).await?,
+            Some(headers),
+        ),
+    };
+    response.headers_mut().extend(headers.unwrap_or_default());
+    Ok(response)
+}
+
+/// One request: recorded, then the configured latency, then the rate limit's refusal if any,
+/// then any fault, then credentials, then the router.
+async fn answer(
+    shared: Arc<Shared>,
+    router: Router,
+    request: Request<Incoming>,
+    rate_limited: Option<ApiError>,
 ) -> Result<Response, DropConnection> {
     let style = shared.config.style;
     let (parts, body) = request.into_parts();
@@ -237,6 +277,7 @@ async fn handle(
             .as_ref()
             .ok()
             .and_then(|b| serde_json::from_slice(b).ok()),
+        rate_limited: rate_limited.is_some(),
     });
     let Ok(bytes) = bytes else {
         let too_large = ApiError::new(
@@ -249,6 +290,9 @@ async fn handle(
 
     if !shared.config.latency.is_zero() {
         tokio::time::sleep(shared.config.latency).await;
+    }
+    if let Some(refused) = rate_limited {
+        return Ok(refused.render(style));
     }
     let fault = lock(&shared.faults).fire(operation, parts.uri.path());
     let mut drop_after = false;

@@ -13,6 +13,7 @@
 //! | list versions | `data` a string, `active` a string | `active` a boolean, `is_valid` |
 //! | duplicate name | `409`, code 7005 | `500`, `UNIQUE constraint failed: routes.name` (live behaviour 5) |
 //! | error `result` | `{}` (the spec's error schema) | `null` |
+//! | rate-limit headers (`rate_limit`) | only when a limit is enforced | every answer: `Ratelimit`, `Ratelimit-Policy`, Cloudflare's published limit unless another is enforced (live behaviour 17) |
 //!
 //! Lists are newest first (`order_by: created_at`, `order_by_direction: desc`). The version and
 //! deployment lists are not paged: one page holds them all.

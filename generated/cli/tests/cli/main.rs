@@ -23,6 +23,7 @@ mod junit;
 mod offline;
 mod operations;
 mod plan_comment;
+mod rate_budget;
 mod routes_as_code;
 mod safety;
 mod shell_and_man;

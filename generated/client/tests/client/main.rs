@@ -12,6 +12,7 @@ mod fuzz;
 mod graph_cache;
 mod load;
 mod operations;
+mod rate_budget;
 mod reconcile;
 mod rollout;
 mod roundtrip;
