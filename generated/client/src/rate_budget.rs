@@ -353,13 +353,10 @@ impl Pacer {
         if status == StatusCode::TOO_MANY_REQUESTS
             && let Some(asked) = requested_wait(headers, SystemTime::now())
         {
-            let blocked_until = now + asked.min(cap);
+            // The server's own word on when sending may start again, earlier or later than
+            // the window the client assumed (a `Retry-After: 0` must not wait out 300 s).
             window.remaining = 0;
-            window.resets_at = Some(
-                window
-                    .resets_at
-                    .map_or(blocked_until, |r| r.max(blocked_until)),
-            );
+            window.resets_at = Some(now + asked.min(cap));
         }
     }
 }
