@@ -187,6 +187,37 @@ struct Window {
     generation: u64,
     /// Whether an answer of this window has said when it resets.
     reset_heard: bool,
+    /// Until a 429's `Retry-After` has passed nothing is sent, whatever the window says: the
+    /// server's own word, kept apart from the window so a header's later reset cannot stretch
+    /// it, nor its end give the window's quota back early.
+    blocked_until: Option<Instant>,
+}
+
+impl Window {
+    /// The wait until `until` (with `remaining` requests left, as the notice says), announced
+    /// unless a wait ending no earlier already was.
+    fn wait_until(
+        &mut self,
+        until: Instant,
+        now: Instant,
+        remaining: u64,
+        reserved: u64,
+    ) -> (Duration, Option<QuotaWait>) {
+        let wait = until.saturating_duration_since(now);
+        // Answers still arriving move the reset a little; one wait is announced once.
+        let announce = self.announced.is_none_or(|previous| previous <= now);
+        let announce = announce.then(|| {
+            self.announced = Some(until);
+            QuotaWait {
+                wait,
+                quota: self.quota,
+                window: self.window,
+                remaining,
+                reserved,
+            }
+        });
+        (wait, announce)
+    }
 }
 
 /// The pacing state shared by a client and its clones.
@@ -245,6 +276,7 @@ impl Pacer {
                 announced: None,
                 generation: 0,
                 reset_heard: false,
+                blocked_until: None,
             }),
             budget,
             on_wait,
@@ -282,6 +314,10 @@ impl Pacer {
     /// A permit now, or how long to wait (and the notice, if this wait is not yet announced).
     fn try_acquire(&self, now: Instant) -> Result<Permit<'_>, (Duration, Option<QuotaWait>)> {
         let mut window = self.lock();
+        if let Some(until) = window.blocked_until.filter(|until| *until > now) {
+            // Refused by the server: nothing is left until then, however the window reads.
+            return Err(window.wait_until(until, now, 0, 0));
+        }
         match window.resets_at {
             Some(reset) if reset > now => {}
             // A new window, as far as the client can tell: the whole quota is back.
@@ -308,20 +344,8 @@ impl Pacer {
             });
         }
         let reset = window.resets_at.unwrap_or(now);
-        let wait = reset.saturating_duration_since(now);
-        // Answers still arriving move the reset a little; one wait is announced once.
-        let announce = window.announced.is_none_or(|previous| previous <= now);
-        let announce = announce.then(|| {
-            window.announced = Some(reset);
-            QuotaWait {
-                wait,
-                quota: window.quota,
-                window: window.window,
-                remaining: window.remaining,
-                reserved,
-            }
-        });
-        Err((wait, announce))
+        let remaining = window.remaining;
+        Err(window.wait_until(reset, now, remaining, reserved))
     }
 
     /// Corrects the window from an answer received at `now` to a request sent in window
@@ -353,10 +377,9 @@ impl Pacer {
         if status == StatusCode::TOO_MANY_REQUESTS
             && let Some(asked) = requested_wait(headers, SystemTime::now())
         {
-            // The server's own word on when sending may start again, earlier or later than
-            // the window the client assumed (a `Retry-After: 0` must not wait out 300 s).
-            window.remaining = 0;
-            window.resets_at = Some(now + asked.min(cap));
+            let until = now + asked.min(cap);
+            window.blocked_until =
+                Some(window.blocked_until.map_or(until, |known| known.max(until)));
         }
     }
 }
@@ -480,6 +503,28 @@ mod tests {
             &headers(&[("ratelimit", "\"default\";r=5;t=1")]),
         );
         assert_eq!(pacer.lock().remaining, 5);
+    }
+
+    #[test]
+    fn a_short_retry_after_is_not_stretched_by_a_later_window_reset() {
+        let pacer = Pacer::new(RateBudget::new(1200, Duration::from_secs(300)), None);
+        let refused = pacer.try_acquire(Instant::now()).expect("a permit");
+        let other = pacer.try_acquire(Instant::now()).expect("a permit");
+        refused.answered(
+            StatusCode::TOO_MANY_REQUESTS,
+            &headers(&[("retry-after", "1")]),
+        );
+        // An answer to a request of the same window: plenty left, the window resets in 290 s.
+        other.answered(
+            StatusCode::OK,
+            &headers(&[("ratelimit", "\"default\";r=1000;t=290")]),
+        );
+        let Err((wait, _)) = pacer.try_acquire(Instant::now()) else {
+            panic!("blocked for the Retry-After");
+        };
+        assert!(wait <= Duration::from_secs(1), "{wait:?}");
+        let after = Instant::now() + Duration::from_secs(2);
+        assert!(pacer.try_acquire(after).is_ok(), "the window's quota is left");
     }
 
     #[test]
