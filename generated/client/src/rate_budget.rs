@@ -524,7 +524,10 @@ mod tests {
         };
         assert!(wait <= Duration::from_secs(1), "{wait:?}");
         let after = Instant::now() + Duration::from_secs(2);
-        assert!(pacer.try_acquire(after).is_ok(), "the window's quota is left");
+        assert!(
+            pacer.try_acquire(after).is_ok(),
+            "the window's quota is left"
+        );
     }
 
     #[test]

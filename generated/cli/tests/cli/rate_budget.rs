@@ -57,7 +57,10 @@ async fn a_plan_over_the_limit_waits_for_quota_and_is_never_refused() {
             "{style}: the wait is shown: {err}"
         );
         let requests = emulator.requests().len();
-        assert!(requests > quota, "{style}: more than one window: {requests}");
+        assert!(
+            requests > quota,
+            "{style}: more than one window: {requests}"
+        );
         assert_eq!(emulator.rate_limited(), Vec::new(), "{style}: none refused");
     }
 }
