@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use super::error::ReconcileError;
 use super::name_pattern::NamePattern;
-use crate::staged_file::StagedFile;
+use crate::staged_file;
 
 // Defined beside route discovery, which skips the manifest (and builds without `reconcile`).
 pub use crate::route_file::{MANIFEST_FILE, is_manifest_file};
@@ -188,9 +188,7 @@ impl Manifest {
 
     /// Writes the manifest to `path` whole or not at all.
     pub fn write(&self, path: &Path) -> Result<(), ReconcileError> {
-        StagedFile::stage(path, self.to_json().as_bytes())
-            .and_then(StagedFile::commit)
-            .map_err(|e| ReconcileError::io(path, e))
+        staged_file::write(path, self.to_json().as_bytes()).map_err(|e| ReconcileError::io(path, e))
     }
 }
 

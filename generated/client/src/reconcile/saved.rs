@@ -18,7 +18,7 @@ use super::plan::{Action, Deploy, GraphUpdate, Plan, PlanOptions, Rename, RouteP
 use super::read::ReadOptions;
 use crate::Gateway;
 use crate::graph::AnyElement;
-use crate::staged_file::StagedFile;
+use crate::staged_file;
 use crate::types::{Route, RouteElement};
 
 /// A plan as saved by `routes plan --out`, with what it was made against.
@@ -237,9 +237,7 @@ impl SavedPlan {
             )
         })?;
         text.push(b'\n');
-        StagedFile::stage(path, &text)
-            .and_then(StagedFile::commit)
-            .map_err(|e| ReconcileError::io(path, e))
+        staged_file::write(path, &text).map_err(|e| ReconcileError::io(path, e))
     }
 
     /// Reads a plan [`SavedPlan::write_to`] wrote; another format version is refused.

@@ -199,9 +199,7 @@ pub fn is_tests_file(path: &Path) -> bool {
 pub fn write(path: &Path, route: &RouteFile) -> Result<(), RouteFileError> {
     let fail =
         |e: std::io::Error| RouteFileError::new("", format!("cannot write: {e}")).in_file(path);
-    crate::staged_file::StagedFile::stage(path, to_json(route).as_bytes())
-        .and_then(crate::staged_file::StagedFile::commit)
-        .map_err(fail)
+    crate::staged_file::write(path, to_json(route).as_bytes()).map_err(fail)
 }
 
 /// A file name for a route: its name with anything but letters, digits, combining marks
